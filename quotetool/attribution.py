@@ -1,0 +1,284 @@
+"""Name the speaker of each quote: find the cue and mention with spaCy's parse,
+then resolve the mention to a name with the document's `NameIndex`.
+
+Two steps, kept apart so the parse can run on only the paragraphs that need it:
+
+1. `find_cue(doc, offset, quote, others)` looks around one quote in a parsed
+   paragraph for the reporting verb and its subject ("…,” the head of state
+   added / said Mrs. Trump / Mr Putin said: “…” / according to X / a label
+   ``Name:``) and returns a `Cue` with character offsets into the whole text.
+2. `resolve(...)` turns the mention into a speaker: a proper name to its
+   fullest form, a role noun to the person holding that role, a pronoun to the
+   nearest fitting speaker, and a quote with no cue to its neighbour's speaker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .names import ROLE_FAMILY, NameIndex, strip_titles, surname
+from .quotes import QuoteSpan
+
+REPORTING_VERBS = frozenset("""
+say add note stress tell assure emphasize emphasise state explain declare announce write tweet post
+remark recall comment continue insist argue claim warn urge point observe report reply respond answer
+ask admit acknowledge agree confirm deny suggest propose conclude describe call quote joke quip
+announce predict promise pledge vow express believe think feel reiterate underline underscore highlight
+mention indicate assert affirm maintain contend caution complain lament praise applaud thank welcome
+concede boast brag charge accuse blast slam criticize criticise condemn mock shout cry yell scream
+sing chant read testify inform advise recommend order demand request plead pray hope wish summarize
+summarise elaborate clarify specify contend counter retort interject begin start open close finish
+conclude sum put share reveal disclose acknowledge estimate forecast estimate
+""".split())
+PRONOUNS = {"he", "she", "they", "i", "we", "him", "her", "them", "it", "you"}
+_AUTHOR_NOUNS = {"message", "letter", "statement", "telegram", "address", "article", "post", "tweet",
+                 "release", "note", "op-ed", "report", "readout", "greeting", "greetings", "speech"}
+_QUOTE_CHARS = set("\u201c\u201d\u201e\u201f\"\u00ab\u00bb\u2033\u2018\u2019'")
+
+
+@dataclass
+class Cue:
+    """What `find_cue` found near one quote (offsets into the whole text)."""
+
+    cue: str | None = None
+    mention: str | None = None
+    kind: str = "none"  # name | org | role | pronoun | label | author | none
+    name: str | None = None  # a proper name inside the mention (PERSON/ORG entity or PROPN run)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("*", " ").split()).strip(" ,;:-\u2013\u2014")
+
+
+def _mention_span(head: Token, lo: int, hi: int) -> Span:
+    """The noun phrase of `head`, cut at a comma, bracket or clause after the head,
+    kept within token range [lo, hi)."""
+    doc = head.doc
+    left, right = head.i, head.i
+    for t in head.subtree:
+        if t.i < lo or t.i >= hi:
+            continue
+        if t.i < left:
+            left = t.i
+    # Extend right over compounds/prepositional name parts, stop at commas and clauses.
+    i = head.i + 1
+    while i < hi and i <= head.right_edge.i:
+        t = doc[i]
+        if t.text in {",", "(", "\u2014", "\u2013", ";", ":"} or t.dep_ in ("relcl", "acl", "appos", "advcl"):
+            break
+        if t.is_quote:
+            break
+        right = i
+        i += 1
+    # Drop leading punctuation/quote marks that a broken parse may include.
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    return doc[left:right + 1]
+
+
+def _classify(span: Span) -> tuple[str, str | None]:
+    """('pronoun'|'name'|'org'|'role'|'author', proper name or None) for a mention."""
+    words = [t for t in span if not t.is_space and not t.is_punct]
+    if not words:
+        return "none", None
+    if len(words) == 1 and words[0].lower_ in PRONOUNS:
+        return "pronoun", None
+    for ent in span.ents:
+        if ent.label_ == "PERSON":
+            return "name", ent.text
+    # PROPN run that is not only role words ("the Acting President", "the Head of State").
+    propn = [t for t in words if t.pos_ == "PROPN" and t.lower_ not in ROLE_FAMILY
+             and t.lower_ not in {"acting", "state", "first", "vice", "prime", "foreign", "u.s.", "of"}]
+    orgs = [e for e in span.ents if e.label_ in ("ORG", "NORP", "GPE", "FAC", "WORK_OF_ART")]
+    head = span.root
+    if head.lemma_.lower() in _AUTHOR_NOUNS:
+        return "author", None
+    if orgs and (head.i >= orgs[0].start and head.i < orgs[0].end or head.pos_ == "PROPN"):
+        return "org", span.text if span[0].lower_ == "the" else orgs[0].text
+    if propn and head.pos_ == "PROPN":
+        # The last run of proper nouns, e.g. "Chairman McHenry" -> "McHenry".
+        end = propn[-1].i
+        start = end
+        while start - 1 >= span.start and span.doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        return "name", span.doc[start:end + 1].text
+    return "role", None
+
+
+def _verb_subject(verb: Token, lo: int, hi: int) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and lo <= child.i < hi:
+            return child
+    return None
+
+
+def _after_verb_subject(verb: Token, hi: int) -> Token | None:
+    """'said Mrs. Melania Trump': the noun after an inverted verb."""
+    doc = verb.doc
+    for t in doc[verb.i + 1:hi]:
+        if t.is_punct and t.text not in (".",) or t.is_quote:
+            return None
+        if t.pos_ in ("PROPN", "NOUN", "PRON"):
+            head = t
+            while head.head.i != head.i and verb.i < head.head.i < hi and head.head.pos_ in ("PROPN", "NOUN"):
+                head = head.head
+            return head
+    return None
+
+
+def _make(doc: Doc, verb: Token | None, subj: Token | None, lo: int, hi: int, cue: str | None) -> Cue:
+    if subj is None:
+        return Cue(cue=cue)
+    span = _mention_span(subj, lo, hi)
+    kind, name = _classify(span)
+    return Cue(cue=cue, mention=_clean(span.text) or None, kind=kind, name=name)
+
+
+def _token_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
+    """Token indices [lo, hi) of tokens starting within the character range."""
+    lo = hi = None
+    for t in doc:
+        if t.idx >= start_char and lo is None:
+            lo = t.i
+        if t.idx < end_char:
+            hi = t.i + 1
+    if lo is None:
+        return len(doc), len(doc)
+    return lo, max(lo, hi or lo)
+
+
+def _is_reporting(t: Token) -> bool:
+    return t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in REPORTING_VERBS
+
+
+def _right_cue(doc: Doc, lo: int, hi: int, quote_text: str) -> Cue | None:
+    """“…,” the President said. / “…,” said Mrs. Trump. / “…” Mr Putin told the journalists."""
+    toks = [t for t in doc[lo:hi] if not t.is_space]
+    # The right context ends at the sentence's end.
+    end = hi
+    for t in toks:
+        if t.text in (".", "!", "?") and t.i > lo:
+            end = t.i
+            break
+    window = [t for t in doc[lo:end] if not t.is_space and not t.is_punct]
+    trailing_comma = quote_text.rstrip().endswith((",", "\u2014", "-", "\u2013")) or \
+        (toks and toks[0].text == ",")
+    for t in window[:7]:
+        if t.pos_ in ("VERB", "AUX") and (_is_reporting(t) or (trailing_comma and t.pos_ == "VERB")):
+            if t.lemma_.lower() == "be" and not trailing_comma:
+                continue
+            subj = _verb_subject(t, lo, end)
+            if subj is None and t.i + 1 < end:
+                subj = _after_verb_subject(t, end)
+            if subj is not None:
+                cue = t.text
+                return _make(doc, t, subj, lo, end, cue)
+    return None
+
+
+def _left_cue(doc: Doc, lo: int, hi: int) -> Cue | None:
+    """Mr Putin said: “…” / Obama called it “…” / according to X, “…” / Name: “…”."""
+    toks = [t for t in doc[lo:hi] if not t.is_space]
+    if not toks:
+        return None
+    # Nearest reporting verb (or "according to") before the quote.
+    for t in reversed(toks):
+        if t.lower_ == "to" and t.i > 0 and doc[t.i - 1].lower_ == "according":
+            pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return _make(doc, None, pobj, t.i, hi, "according to")
+        if _is_reporting(t):
+            subj = _verb_subject(t, lo, hi)
+            if subj is None:
+                # "…, he said, “to help.”": a conjunct or participle shares its head's subject.
+                head = t.head
+                while subj is None and head.i != head.head.i and head.pos_ in ("VERB", "AUX"):
+                    subj = _verb_subject(head, lo, hi)
+                    head = head.head
+                if subj is None and head.pos_ in ("VERB", "AUX"):
+                    subj = _verb_subject(head, lo, hi)
+            if subj is not None:
+                return _make(doc, t, subj, lo, hi, t.text)
+    # A label: "**Name, Title:** “…”" or "Name: “…”" with no verb.
+    last = toks[-1]
+    if last.text == ":" and len(toks) <= 25 and not any(t.pos_ == "VERB" for t in toks):
+        span = doc[toks[0].i:last.i]
+        kind, name = _classify(span)
+        label = _clean(span.text)
+        if label:
+            ents = [e for e in span.ents if e.label_ == "PERSON"]
+            return Cue(cue=":", mention=label + ":", kind="label",
+                       name=ents[0].text if ents else (name or label))
+    return None
+
+
+def find_cue(doc: Doc, offset: int, quote: QuoteSpan, bounds: tuple[int, int]) -> Cue:
+    """Look around `quote` in `doc` (which starts at character `offset` of the
+    whole text) between `bounds` (whole-text offsets of the neighbouring quotes'
+    marks, or the paragraph edges) for the cue and the speaker's mention."""
+    after = (quote.close_mark + 1 if quote.close_mark is not None else quote.end) - offset
+    before = quote.open_mark - offset
+    lo_char, hi_char = bounds[0] - offset, bounds[1] - offset
+    quote_text = doc.text[quote.start - offset:quote.end - offset]
+    r_lo, r_hi = _token_range(doc, after, hi_char)
+    right = _right_cue(doc, r_lo, r_hi, quote_text) if r_hi > r_lo else None
+    if right is not None:
+        return right
+    # The left context starts at the sentence start (or the previous quote).
+    l_lo, l_hi = _token_range(doc, lo_char, before)
+    start = l_lo
+    for t in doc[l_lo:l_hi]:
+        if t.text in (".", "!", "?") and t.i + 1 < l_hi and not _abbreviation(t):
+            start = t.i + 1
+    left = _left_cue(doc, start, l_hi) if l_hi > start else None
+    return left or Cue()
+
+
+def _abbreviation(t: Token) -> bool:
+    """'U.S.' or 'Mr.' end with a stop that does not end a sentence."""
+    return t.i > 0 and t.doc[t.i - 1].text.lower() in ("mr", "mrs", "ms", "dr", "st", "u.s", "jr", "sen", "gov", "rep")
+
+
+@dataclass
+class Resolved:
+    speaker: str | None
+    source: str
+
+
+def resolve(cue: Cue, index: NameIndex, at: int, previous: str | None) -> Resolved:
+    """Turn a cue's mention into a speaker name (see module docs)."""
+    if cue.kind in ("name", "label") and cue.name:
+        name = strip_titles(cue.name) or cue.name
+        if cue.kind == "label" and not surname(name)[:1].isupper():
+            return Resolved(cue.name, "label")
+        full = index.fullest(name)
+        return Resolved(full, "name" if cue.kind == "name" else "label")
+    if cue.kind == "org" and cue.name:
+        return Resolved(cue.name, "name")
+    if cue.kind == "pronoun" and cue.mention:
+        low = cue.mention.lower()
+        if low in ("i", "we"):
+            main = index.main_person()
+            return Resolved(main or previous, "pronoun")
+        if previous:
+            return Resolved(previous, "pronoun")
+        return Resolved(index.nearest_person(at) or index.main_person(), "pronoun")
+    if cue.kind == "author":
+        return Resolved(index.main_person(), "role")
+    if cue.kind == "role" and cue.mention:
+        words = cue.mention.lower().replace("\u2019s", "").split()
+        family = next((ROLE_FAMILY[w] for w in reversed(words) if w in ROLE_FAMILY), None)
+        if "head" in words and "state" in words:
+            family = "president"
+        if family:
+            hint = next((w for w in words if w.endswith(("ian", "an", "ese", "ish", "ainian"))
+                         and w not in ("the", "an")), "")
+            holder = index.role_holder(family, hint=hint, before=at)
+            if holder is None and family == "president":
+                holder = index.main_person()
+            if holder:
+                return Resolved(holder, "role")
+        return Resolved(cue.mention, "role")
+    return Resolved(None, "none")

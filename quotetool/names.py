@@ -1,0 +1,218 @@
+"""Who is who in a document: full names, the roles people hold, the main person.
+
+Built from the whole clean text with linear regular expressions (no parse
+needed, so text that is never parsed still counts), plus the PERSON entities
+of whatever spaCy did parse. Used to turn a mention ("Mr Putin", "the
+Belarusian leader") into the fullest name the document gives.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+# Words that come before a name but are not part of it.
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mx", "prof", "professor", "rev", "gen",
+              "sen", "rep", "gov", "lt", "col", "capt", "sgt", "hon", "dame", "lord", "lady"}
+# Role nouns (lower case, single words or the last word of a phrase); each maps to a role family.
+ROLE_FAMILY = {
+    "president": "president", "leader": "president", "head": "president", "chairman": "chair",
+    "chair": "chair", "chairwoman": "chair", "chancellor": "chancellor", "premier": "pm",
+    "minister": "minister", "secretary": "secretary", "senator": "senator", "governor": "governor",
+    "mayor": "mayor", "director": "director", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson", "ambassador": "ambassador", "representative": "representative",
+    "congressman": "representative", "congresswoman": "representative", "speaker": "speaker",
+    "lady": "first lady", "king": "king", "queen": "queen", "prince": "prince", "pope": "pope",
+    "ceo": "ceo", "administrator": "administrator", "commissioner": "commissioner", "advisor": "advisor",
+    "adviser": "advisor", "coordinator": "coordinator", "chief": "chief", "candidate": "candidate",
+    "nominee": "candidate", "attorney": "attorney", "general": "general", "judge": "judge",
+    "justice": "judge", "press": "spokesperson", "mp": "representative", "deputy": "deputy",
+}
+_ROLE_WORDS = set(ROLE_FAMILY) | {"prime", "foreign", "first", "vice", "acting", "state", "of", "the",
+                                  "assistant", "senior", "deputy", "executive", "general", "u.s."}
+_NAME_TOKEN = r"(?:[A-Z][a-z\u00e0-\u024f'\u2019-]+|[A-Z]\.|[A-Z][a-z]?[A-Z][a-z]+|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
+# A run of capitalised words, allowing "de", "van", initials; never crosses a line break twice.
+_CAP_RUN = re.compile(r"(?<![\w.])" + _NAME_TOKEN + r"(?:[ \n]+(?:(?:de|da|van|von|der|bin|al|la|le)[ \n]+)?"
+                      + _NAME_TOKEN + r"){0,5}")
+_ROLE_RE = re.compile(r"\b(" + "|".join(sorted((w.capitalize() for w in ROLE_FAMILY), key=len, reverse=True))
+                      + r")\b")
+
+
+def tokens_of(name: str) -> list[str]:
+    return [t for t in re.split(r"[\s]+", name.strip()) if t]
+
+
+def strip_titles(name: str) -> str:
+    """'Mr. Putin' -> 'Putin'; 'Belarus President Aleksandr Lukashenko' -> 'Aleksandr Lukashenko'."""
+    toks = tokens_of(name)
+    # Keep the tail after the last role/honorific word.
+    cut = 0
+    for i, t in enumerate(toks[:-1]):
+        low = t.lower().rstrip(".,:")
+        if low in HONORIFICS or low in ROLE_FAMILY or low in _ROLE_WORDS:
+            cut = i + 1
+    toks = toks[cut:]
+    while toks and toks[0].lower() in ("the", "a", "an"):
+        toks = toks[1:]
+    return " ".join(toks).strip(" ,.:;\u2019'")
+
+
+def surname(name: str) -> str:
+    toks = tokens_of(strip_titles(name))
+    while toks and toks[-1].lower().rstrip(".") in ("jr", "sr", "ii", "iii"):
+        toks = toks[:-1]
+    return toks[-1].rstrip(".,:;").rstrip("\u2019s").rstrip("'s") if toks else ""
+
+
+@dataclass
+class NameIndex:
+    """Names seen in one document."""
+
+    #: surname -> full-name candidates with how often each form appears
+    forms: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    #: role family -> (offset, name, context) of "Belarus President Aleksandr Lukashenko"
+    roles: dict[str, list[tuple[int, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    #: surname -> mentions counted over the document (persons only)
+    person_counts: Counter[str] = field(default_factory=Counter)
+    #: surnames known to be people (NER PERSON, a role or honorific in front)
+    persons: set[str] = field(default_factory=set)
+    #: (offset, surname) of person mentions in text order, for pronouns
+    person_positions: list[tuple[int, str]] = field(default_factory=list)
+    header_names: list[str] = field(default_factory=list)
+
+    def add_form(self, name: str, person: bool = False, offset: int | None = None) -> None:
+        name = strip_titles(name)
+        sur = surname(name)
+        if not sur or not sur[:1].isupper():
+            return
+        self.forms[sur.lower()][name] += 1
+        if person:
+            self.persons.add(sur.lower())
+            if offset is not None:
+                self.person_positions.append((offset, sur.lower()))
+
+    def fullest(self, name: str) -> str:
+        """The fullest form the document gives for the person `name` names."""
+        name = strip_titles(name)
+        sur = surname(name).lower()
+        cands = self.forms.get(sur)
+        if not cands:
+            return name
+        given = {t.lower() for t in tokens_of(name)}
+        fitting = [c for c in cands if given <= {t.lower() for t in tokens_of(c)}] or [name]
+        # Longest form that is not absurdly long (a run that swallowed other words).
+        fitting = [c for c in fitting if len(tokens_of(c)) <= 4] or fitting
+        return max(fitting, key=lambda c: (len(tokens_of(c)), cands.get(c, 0)))
+
+    def main_person(self) -> str | None:
+        """The person the document is about: named in the header, else the most mentioned."""
+        counts = Counter({s: self.person_counts[s] for s in self.persons})
+        for h in self.header_names:
+            sur = surname(h).lower()
+            if sur in self.persons or sur in self.forms:
+                counts[sur] += 3
+        if not counts:
+            return None
+        sur, _ = counts.most_common(1)[0]
+        best = max(self.forms[sur], key=lambda c: (self.forms[sur][c] > 0, len(tokens_of(c)) <= 4,
+                                                  len(tokens_of(c)))) if self.forms.get(sur) else sur
+        return best
+
+    def role_holder(self, family: str, hint: str = "", before: int | None = None) -> str | None:
+        """Who holds `family` ('president', 'minister', ...) in this document."""
+        cands = self.roles.get(family, [])
+        if not cands:
+            return None
+        hint = hint.lower()[:5]
+        if hint:
+            matched = [c for c in cands if hint in c[2].lower()]
+            if matched:
+                cands = matched
+        score: Counter[str] = Counter()
+        for off, name, _ in cands:
+            score[surname(name).lower()] += 1 + self.person_counts[surname(name).lower()]
+        sur = score.most_common(1)[0][0]
+        return self.fullest(next(n for _, n, _ in cands if surname(n).lower() == sur))
+
+    def nearest_person(self, offset: int) -> str | None:
+        best = None
+        for off, sur in self.person_positions:
+            if off < offset:
+                best = sur
+            else:
+                break
+        return self.fullest(best) if best else None
+
+
+def _split_role_run(run: str) -> tuple[str, str] | None:
+    """'Belarus President Aleksandr Lukashenko' -> ('president', 'Aleksandr Lukashenko')."""
+    toks = tokens_of(run)
+    last_role = -1
+    for i, t in enumerate(toks):
+        if t.lower().rstrip(".,") in ROLE_FAMILY:
+            last_role = i
+    if last_role < 0 or last_role >= len(toks) - 1:
+        return None
+    name_toks = toks[last_role + 1:]
+    # "of Belarus Alexander Lukashenko": a country after "of" is not part of the name.
+    if len(name_toks) > 3:
+        name_toks = name_toks[-3:] if any(len(t) == 2 and t.endswith(".") for t in name_toks[-3:]) \
+            else name_toks[-2:]
+    name = " ".join(name_toks)
+    role = toks[last_role].lower().rstrip(".,")
+    if role == "lady" and last_role > 0 and toks[last_role - 1].lower() != "first":
+        return None
+    return ROLE_FAMILY[role], name
+
+
+_ROLE_PHRASE = re.compile(
+    r"(?:(?<=\s)|^)((?:[A-Z][\w.\u2019'-]*[ \n]+){0,4}?(?:" + "|".join(w.capitalize() for w in ROLE_FAMILY)
+    + r")\b(?:[ \n]+(?:of|for|and|on)(?:[ \n]+the)?[ \n]+[A-Z][\w.-]*(?:[ \n]+[A-Z][\w.-]*){0,3}?)?"
+    + r"(?:[ \n]+" + _NAME_TOKEN + r"){1,4})")
+
+
+def build_index(view: str, header: dict | None = None, person_ents: Iterable[tuple[int, str]] = (),
+                exclude: Sequence[tuple[int, int]] = ()) -> NameIndex:
+    """Index the names of a document from its clean view and parsed PERSON entities.
+
+    `exclude` lists (start, end) ranges (the quotes) whose names are not
+    positions a pronoun can point back to."""
+    idx = NameIndex()
+    for m in _CAP_RUN.finditer(view):
+        idx.add_form(m.group(0).replace("\n", " "))
+    for m in _ROLE_PHRASE.finditer(view):
+        run = " ".join(m.group(1).split())
+        split = _split_role_run(run)
+        if split:
+            family, name = split
+            if surname(name)[:1].isupper() and surname(name).lower() not in ROLE_FAMILY:
+                idx.roles[family].append((m.start(), name, run))
+                idx.add_form(name, person=True, offset=m.start())
+    for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr|Miss)\.?[ \n]+(" + _NAME_TOKEN + r"(?:[ \n]+" + _NAME_TOKEN
+                         + r"){0,2})", view):
+        idx.add_form(m.group(1).replace("\n", " "), person=True, offset=m.start())
+    for off, name in person_ents:
+        idx.add_form(name, person=True, offset=off)
+    idx.person_positions.sort()
+    # Count every occurrence of each known person's surname.
+    if idx.persons:
+        pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in sorted(idx.persons, key=len, reverse=True))
+                             + r")\b", re.I)
+        starts = [s for s, _ in exclude]
+        positions = []
+        for m in pattern.finditer(view):
+            idx.person_counts[m.group(1).lower()] += 1
+            k = bisect.bisect_right(starts, m.start()) - 1
+            if k < 0 or m.start() >= exclude[k][1]:
+                positions.append((m.start(), m.group(1).lower()))
+        idx.person_positions = positions
+    if header:
+        for key in ("title", "source", "summary"):
+            value = header.get(key)
+            if isinstance(value, str):
+                for m in _CAP_RUN.finditer(value):
+                    idx.header_names.append(m.group(0))
+    return idx

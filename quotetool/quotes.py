@@ -1,0 +1,183 @@
+"""Find direct-quote spans in a text by pairing quotation marks.
+
+Pure string code: no spaCy, no I/O, never raises on odd marks. Works one
+paragraph at a time, so an unbalanced mark costs at most its own paragraph.
+
+Marks are judged by their context, not only by their shape, because real
+releases use them loosely: a quote may open with a closing mark (”I would …),
+be glued to the previous sentence (Lavrov.“As for …), run unclosed to the end
+of its paragraph (the old multi-paragraph convention), or use straight marks
+for both ends. Apostrophes (Belarus’, don't) are told apart by the letters
+around them. Everything is a single left-to-right pass: linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DOUBLE_MARKS = "\u201c\u201d\u201e\u201f\"\u00ab\u00bb\u2033\u301d\u301e"
+SINGLE_MARKS = "\u2018\u2019\u201a\u201b'\u2039\u203a"
+_OPENERS = "\u201c\u201e\u201f\u00ab\u2018\u201a\u201b\u2039\u301d"
+_CLOSERS = "\u201d\u00bb\u2019\u203a\u301e"
+_SENTENCE_END = ".!?"
+_OPEN_LEFT = "([{\u2014\u2013-/:;" + DOUBLE_MARKS + SINGLE_MARKS
+_GLUE_LEFT = ".,;:!?"
+
+# A paragraph ends at a blank line (whitespace only) or before a Markdown list item.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?:\n[ \t]*)+|\n(?=[ \t]*(?:[-*\u2022]|\d{1,3}[.)])[ \t])")
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """A quote's words (``start:end``, marks excluded) and where its marks are."""
+
+    start: int
+    end: int
+    open_mark: int  # offset of the opening mark
+    close_mark: int | None  # offset of the closing mark; None when unclosed
+    paragraph: int  # index of the paragraph it lies in
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph, whitespace-trimmed, empty ones dropped."""
+    out = []
+    pos = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    trimmed = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def _context(text: str, i: int, lo: int, hi: int) -> tuple[str, str]:
+    left = text[i - 1] if i > lo else " "
+    right = text[i + 1] if i + 1 < hi else " "
+    return left, right
+
+
+def _opens(text: str, i: int, lo: int, hi: int) -> bool:
+    """Could the mark at i open a quote? Space (or a bracket) before, a word after,
+    or glued to the end of the previous sentence (``Lavrov.“As``)."""
+    left, right = _context(text, i, lo, hi)
+    if right.isspace():
+        return False
+    if left.isspace() or left in _OPEN_LEFT:
+        return True
+    return left in _GLUE_LEFT and (right.isalnum() or right in "[(\u2026")
+
+
+def _closes(text: str, i: int, lo: int, hi: int) -> bool:
+    """Could the mark at i close a quote? A word or punctuation before, and
+    space, punctuation or the paragraph end after."""
+    left, right = _context(text, i, lo, hi)
+    if left.isspace():
+        return False
+    return not right.isalnum() or left in _GLUE_LEFT
+
+
+def _is_apostrophe(text: str, i: int, lo: int, hi: int) -> bool:
+    left, right = _context(text, i, lo, hi)
+    return left.isalnum() and right.isalnum()
+
+
+def _looks_like_title(words: str) -> bool:
+    """“One Atlanta”, ‘Be Best’, “Take It Down Act”: a short run of capitalised
+    words with no sentence punctuation is a name, not speech."""
+    tokens = words.split()
+    if not tokens or len(tokens) > 5 or any(c in words for c in ".!?,;:"):
+        return False
+    small = {"a", "an", "the", "of", "and", "for", "to", "in", "on", "it", "at", "by", "&"}
+    caps = [t for t in tokens if t[:1].isupper() or t[:1].isdigit()]
+    rest = [t for t in tokens if not (t[:1].isupper() or t[:1].isdigit())]
+    return len(caps) >= 2 and all(t.lower() in small for t in rest) and tokens[0][:1].isupper()
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _scan_paragraph(text: str, lo: int, hi: int, index: int) -> list[QuoteSpan]:
+    """Pair the double marks of one paragraph; single marks pair only outside them."""
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    depth = 0  # nested quotes inside the open one
+    single_at: int | None = None  # an open single-marked quote outside double marks
+
+    def emit(open_mark: int, close_mark: int | None, end: int) -> None:
+        s, e = _trim(text, open_mark + 1, end)
+        if e > s and not _looks_like_title(text[s:e]):
+            spans.append(QuoteSpan(s, e, open_mark, close_mark, index))
+
+    for i in range(lo, hi):
+        ch = text[i]
+        if ch in DOUBLE_MARKS:
+            single_at = None  # a double mark ends any single-mark guess
+            if open_at is None:
+                if _opens(text, i, lo, hi) or (ch in _OPENERS and not _closes(text, i, lo, hi)):
+                    open_at, depth = i, 0
+                continue
+            # Inside a quote: a mark that opens rather than closes is either a
+            # nested quote or, after a finished sentence, a new quote whose
+            # predecessor was never closed (paragraphs joined by a scraper).
+            opens, closes = _opens(text, i, lo, hi), _closes(text, i, lo, hi)
+            left_word = text[i - 1] if i > lo else " "
+            if opens and not (closes and ch not in _OPENERS):
+                j = i - 1
+                while j > open_at and text[j].isspace():
+                    j -= 1
+                if depth == 0 and left_word.isspace() and text[j] in _SENTENCE_END and ch not in _CLOSERS:
+                    emit(open_at, None, j + 1)
+                    open_at = i
+                elif ch in _CLOSERS and left_word in _GLUE_LEFT:
+                    # ``added.”I would``: a closer glued to a word is a close
+                    if depth:
+                        depth -= 1
+                    else:
+                        emit(open_at, i, i)
+                        open_at = None
+                else:
+                    depth += 1
+            elif closes or ch in _CLOSERS:
+                if depth:
+                    depth -= 1
+                else:
+                    emit(open_at, i, i)
+                    open_at = None
+        elif ch in SINGLE_MARKS and open_at is None:
+            if _is_apostrophe(text, i, lo, hi):
+                continue
+            if single_at is None:
+                if ch != "\u2019" and _opens(text, i, lo, hi):
+                    single_at = i
+            elif _closes(text, i, lo, hi) and not (text[i - 1] in "sS" and text[i + 1 : i + 2] == " "
+                                                 and text[i + 2 : i + 3].islower()):
+                emit(single_at, i, i)
+                single_at = None
+    if open_at is not None:
+        emit(open_at, None, hi)
+    return spans
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Every direct-quote span in `text`, in order, without its marks.
+
+    `text` should be the clean view (see `textview.clean_view`) or any text of
+    the same length; offsets index the original text either way.
+    """
+    out: list[QuoteSpan] = []
+    for index, (lo, hi) in enumerate(paragraphs(text)):
+        out.extend(_scan_paragraph(text, lo, hi, index))
+    return out

@@ -1,0 +1,185 @@
+"""Split a press release into its header (title, date, source, dateline, ...) and body.
+
+Pure string code: no spaCy, no I/O. Recognised header styles:
+
+* YAML front matter: ``---`` / ``title: ...`` / ``date: ...`` / ``---``;
+* key/value lines at the top (``headline:``, ``date:``, ``link:``, ``location:``);
+* a one-line ``date 2020-11-26 Source: ...`` header, then a dateline
+  (``26 November 2020``);
+* a title line, then a date line (``March 26, 2000, 12:10``), then a place
+  (kremlin.ru pages).
+
+A text that matches none of them has an empty header and is all body. The body
+is never shortened: `body_start` is where it begins in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+_MONTHS = ("january february march april may june july august september october "
+           "november december").split()
+_MONTH = r"(?:" + "|".join(m.capitalize() for m in _MONTHS) + r"|" + \
+    "|".join(m[:3].capitalize() + r"\.?" for m in _MONTHS) + r")"
+# "March 26, 2000, 12:10" / "26 November 2020" / "2020-11-26" / "Nov. 3, 2020"
+_DATE_LINE = re.compile(
+    r"^\s*(?:(?P<mdy>" + _MONTH + r"\s+\d{1,2},\s+\d{4})|(?P<dmy>\d{1,2}\s+" + _MONTH + r",?\s+\d{4})"
+    r"|(?P<iso>\d{4}-\d{2}-\d{2}))(?:,?\s+(?P<time>\d{1,2}:\d{2}))?\s*$")
+_KEY_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z_ -]{0,30}):\s*(?P<value>.*?)\s*$")
+_ONE_LINE = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s+Source:\s*(?P<source>.+?)\s*$", re.I)
+_KEY_ALIASES = {"headline": "title", "link": "url", "source_url": "url", "location": "place",
+                "published": "date"}
+_KNOWN_KEYS = {"title", "headline", "date", "link", "url", "source", "source_url", "location",
+               "place", "summary", "author", "tags", "modified_time", "published_time", "published",
+               "dateline", "id", "category", "lang", "language", "subtitle"}
+
+
+@dataclass
+class Release:
+    """A release's header fields and where its body starts."""
+
+    header: dict[str, Any] = field(default_factory=dict)
+    body_start: int = 0
+
+
+def iso_date(value: str) -> str | None:
+    """An ISO 8601 form of a date string, or None when it cannot be read."""
+    value = value.strip().strip("'\"")
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2})?)?", value)
+    if m:
+        return m.group(1) + ("T" + m.group(2) if m.group(2) else "")
+    m = _DATE_LINE.match(value)
+    if not m:
+        return None
+    raw = (m.group("mdy") or m.group("dmy") or "").replace(".", "").replace(",", "")
+    for fmt in ("%B %d %Y", "%d %B %Y", "%b %d %Y", "%d %b %Y"):
+        try:
+            day = datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+        return day.date().isoformat() + ("T" + m.group("time").zfill(5) if m.group("time") else "")
+    return None
+
+
+def _lines(text: str, start: int = 0):
+    """(line, start, end) for each line from `start`, without its newline."""
+    pos = start
+    while pos <= len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        yield text[pos:end], pos, end
+        if nl < 0:
+            return
+        pos = nl + 1
+
+
+def _skip_blank(text: str, pos: int) -> int:
+    """Offset of the first non-blank line at or after `pos`."""
+    for line, s, _ in _lines(text, pos):
+        if line.strip():
+            return s
+    return len(text)
+
+
+def _front_matter(text: str) -> Release | None:
+    if not text.startswith("---"):
+        return None
+    m = re.compile(r"^---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", re.S).match(text)
+    if not m:
+        return None
+    header: dict[str, Any] = {}
+    try:
+        import yaml
+
+        data = yaml.safe_load(m.group(1))
+    except Exception:  # not YAML after all: fall back to plain key: value lines
+        data = None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            header[str(key)] = value if isinstance(value, (str, int, float, bool, list)) or value is None \
+                else str(value)
+    else:
+        for line, _, _ in _lines(m.group(1)):
+            km = _KEY_LINE.match(line)
+            if km:
+                header[km.group("key").strip()] = km.group("value").strip().strip("'\"")
+    return Release(_normalise(header), _skip_blank(text, m.end()))
+
+
+def _key_lines(text: str) -> Release | None:
+    header: dict[str, Any] = {}
+    end = 0
+    for line, s, e in _lines(text):
+        if not line.strip():
+            if header:
+                end = e
+            break
+        km = _KEY_LINE.match(line)
+        if not km or km.group("key").strip().lower() not in _KNOWN_KEYS:
+            return None
+        header[km.group("key").strip().lower()] = km.group("value")
+        end = e
+    if len(header) < 2:
+        return None
+    return Release(_normalise(header), _skip_blank(text, end))
+
+
+def _one_line(text: str) -> Release | None:
+    first = next(_lines(text))
+    m = _ONE_LINE.match(first[0])
+    if not m:
+        return None
+    header: dict[str, Any] = {"date": m.group("date"), "source": m.group("source")}
+    pos = _skip_blank(text, first[2])
+    line = next(_lines(text, pos))
+    if _DATE_LINE.match(line[0]):
+        header["dateline"] = line[0].strip()
+        pos = _skip_blank(text, line[2])
+    return Release(_normalise(header), pos)
+
+
+def _title_date_place(text: str) -> Release | None:
+    lines = list(zip(range(4), _lines(text, _skip_blank(text, 0))))
+    if len(lines) < 2:
+        return None
+    (_, (title, _, _)), (_, (date, _, date_end)) = lines[0], lines[1]
+    if not title.strip() or len(title) > 300 or not _DATE_LINE.match(date):
+        return None
+    header: dict[str, Any] = {"title": title.strip(), "date": date.strip()}
+    pos = date_end
+    if len(lines) > 2:
+        place, s, e = lines[2][1]
+        # A place is a short line without sentence punctuation ("Moscow", "The Kremlin, Moscow").
+        if place.strip() and len(place) < 80 and not re.search(r"[.!?:\u201c\"]", place):
+            header["place"] = place.strip()
+            pos = e
+    return Release(_normalise(header), _skip_blank(text, pos))
+
+
+def _normalise(header: dict[str, Any]) -> dict[str, Any]:
+    """Canonical keys (title, date, source, place, dateline, url); the date in ISO 8601
+    when parseable (the text as given is kept in `date_text`)."""
+    out: dict[str, Any] = {}
+    for key, value in header.items():
+        if isinstance(value, str):
+            value = value.strip()
+        canon = _KEY_ALIASES.get(key.lower(), key)
+        out.setdefault(canon, value)
+    if isinstance(out.get("date"), str):
+        iso = iso_date(out["date"])
+        if iso and iso != out["date"]:
+            out["date_text"] = out["date"]
+            out["date"] = iso
+    return out
+
+
+def parse_release(text: str) -> Release:
+    """Header fields and body start of a release; a plain text is all body."""
+    for parse in (_front_matter, _one_line, _key_lines, _title_date_place):
+        found = parse(text)
+        if found is not None:
+            return found
+    return Release({}, 0)
