@@ -62,11 +62,14 @@ def _mention_span(head: Token, lo: int, hi: int) -> Span:
             continue
         if t.i < left:
             left = t.i
-    # Extend right over compounds/prepositional name parts, stop at commas and clauses.
+    # Extend right over "of ..." parts ("the President of Ukraine"), stop at other
+    # prepositions ("his letter to Speaker X"), commas and clauses.
     i = head.i + 1
     while i < hi and i <= head.right_edge.i:
         t = doc[i]
         if t.text in {",", "(", "\u2014", "\u2013", ";", ":"} or t.dep_ in ("relcl", "acl", "appos", "advcl"):
+            break
+        if t.dep_ == "prep" and t.lower_ != "of":
             break
         if t.is_quote:
             break
@@ -79,32 +82,41 @@ def _mention_span(head: Token, lo: int, hi: int) -> Span:
 
 
 def _classify(span: Span) -> tuple[str, str | None]:
-    """('pronoun'|'name'|'org'|'role'|'author', proper name or None) for a mention."""
+    """('pronoun'|'author'|'name'|'role'|'org', proper name or None) for a mention."""
     words = [t for t in span if not t.is_space and not t.is_punct]
     if not words:
         return "none", None
     if len(words) == 1 and words[0].lower_ in PRONOUNS:
         return "pronoun", None
+    head = span.root
+    if head.lemma_.lower() in _AUTHOR_NOUNS and head.pos_ == "NOUN":
+        return "author", None
     for ent in span.ents:
         if ent.label_ == "PERSON":
             return "name", ent.text
-    # PROPN run that is not only role words ("the Acting President", "the Head of State").
-    propn = [t for t in words if t.pos_ == "PROPN" and t.lower_ not in ROLE_FAMILY
-             and t.lower_ not in {"acting", "state", "first", "vice", "prime", "foreign", "u.s.", "of"}]
-    orgs = [e for e in span.ents if e.label_ in ("ORG", "NORP", "GPE", "FAC", "WORK_OF_ART")]
-    head = span.root
-    if head.lemma_.lower() in _AUTHOR_NOUNS:
-        return "author", None
-    if orgs and (head.i >= orgs[0].start and head.i < orgs[0].end or head.pos_ == "PROPN"):
-        return "org", span.text if span[0].lower_ == "the" else orgs[0].text
-    if propn and head.pos_ == "PROPN":
-        # The last run of proper nouns, e.g. "Chairman McHenry" -> "McHenry".
-        end = propn[-1].i
-        start = end
+    if head.lower_ in ROLE_FAMILY:
+        return "role", None
+    for ent in span.ents:
+        if ent.label_ in ("ORG", "NORP", "GPE", "FAC", "WORK_OF_ART") and ent.start <= head.i < ent.end:
+            return "org", span.text if span[0].lower_ == "the" else ent.text
+    if head.pos_ == "PROPN":
+        # The run of proper nouns around the head: "Chairman McHenry" -> "McHenry".
+        start = end = head.i
         while start - 1 >= span.start and span.doc[start - 1].pos_ == "PROPN":
             start -= 1
+        while end + 1 < span.end and span.doc[end + 1].pos_ == "PROPN":
+            end += 1
         return "name", span.doc[start:end + 1].text
     return "role", None
+
+
+def _nearest_noun_before(verb: Token, lo: int) -> Token | None:
+    """When the parse gives a reporting verb no subject ("X Advocate, Jane Doe, said:"),
+    the closest noun before it."""
+    for t in reversed(verb.doc[lo:verb.i]):
+        if t.pos_ in ("PROPN", "NOUN", "PRON"):
+            return t
+    return None
 
 
 def _verb_subject(verb: Token, lo: int, hi: int) -> Token | None:
@@ -125,6 +137,8 @@ def _after_verb_subject(verb: Token, hi: int) -> Token | None:
             while head.head.i != head.i and verb.i < head.head.i < hi and head.head.pos_ in ("PROPN", "NOUN"):
                 head = head.head
             return head
+        if t.pos_ not in ("DET", "ADJ", "NUM", "ADV"):
+            return None
     return None
 
 
@@ -133,6 +147,14 @@ def _make(doc: Doc, verb: Token | None, subj: Token | None, lo: int, hi: int, cu
         return Cue(cue=cue)
     span = _mention_span(subj, lo, hi)
     kind, name = _classify(span)
+    if kind != "name":
+        # "Act Advocate, Francesca Mani, said": the appositive names the speaker.
+        for child in subj.children:
+            if child.dep_ == "appos" and lo <= child.i < hi:
+                app = _mention_span(child, lo, hi)
+                app_kind, app_name = _classify(app)
+                if app_kind == "name":
+                    return Cue(cue=cue, mention=_clean(app.text) or None, kind=app_kind, name=app_name)
     return Cue(cue=cue, mention=_clean(span.text) or None, kind=kind, name=name)
 
 
@@ -199,6 +221,8 @@ def _left_cue(doc: Doc, lo: int, hi: int) -> Cue | None:
                     head = head.head
                 if subj is None and head.pos_ in ("VERB", "AUX"):
                     subj = _verb_subject(head, lo, hi)
+            if subj is None:
+                subj = _nearest_noun_before(t, lo)
             if subj is not None:
                 return _make(doc, t, subj, lo, hi, t.text)
     # A label: "**Name, Title:** “…”" or "Name: “…”" with no verb.
@@ -209,8 +233,11 @@ def _left_cue(doc: Doc, lo: int, hi: int) -> Cue | None:
         label = _clean(span.text)
         if label:
             ents = [e for e in span.ents if e.label_ == "PERSON"]
-            return Cue(cue=":", mention=label + ":", kind="label",
-                       name=ents[0].text if ents else (name or label))
+            if ents:
+                return Cue(cue=":", mention=label + ":", kind="label", name=ents[0].text)
+            if kind in ("role", "author"):
+                return Cue(cue=":", mention=label + ":", kind=kind)
+            return Cue(cue=":", mention=label + ":", kind="label", name=name or label)
     return None
 
 
@@ -280,5 +307,8 @@ def resolve(cue: Cue, index: NameIndex, at: int, previous: str | None) -> Resolv
                 holder = index.main_person()
             if holder:
                 return Resolved(holder, "role")
+        if words and words[0] in ("the", "this", "that") and not cue.mention.endswith("s"):
+            # "the former board member": a definite description of someone already in play.
+            return Resolved(previous or index.main_person() or cue.mention, "role")
         return Resolved(cue.mention, "role")
     return Resolved(None, "none")

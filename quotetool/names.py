@@ -41,6 +41,27 @@ _ROLE_RE = re.compile(r"\b(" + "|".join(sorted((w.capitalize() for w in ROLE_FAM
                       + r")\b")
 
 
+# Capitalised at a sentence start, never part of a name.
+_LEADING_WORDS = set("""
+the a an and but so then when while if as in on at for with after before today this that these those
+yesterday our my his her their we i it he she they you also however meanwhile now here there what why
+how who where according said says former economist late dear thanks thank because since although
+though once during under over from by of to into per via not no yes
+""".split())
+
+
+# Words of institutions and places: a capitalised run holding one is not a person's name.
+_NOT_NAME_WORDS = set("""
+republic federation union state states kingdom council committee department ministry house senate
+office board commission assembly party court bank fund agency service services institute university
+association caucus administration government affairs security defense defence commerce health
+act bill law program programme initiative day week month year news press times post journal
+america american russia russian ukraine ukrainian belarus china europe european national federal
+international world united nations city county district region province republican democratic
+democrat democrats republicans congress parliament white kremlin church school center centre
+""".split())
+
+
 def tokens_of(name: str) -> list[str]:
     return [t for t in re.split(r"[\s]+", name.strip()) if t]
 
@@ -55,7 +76,7 @@ def strip_titles(name: str) -> str:
         if low in HONORIFICS or low in ROLE_FAMILY or low in _ROLE_WORDS:
             cut = i + 1
     toks = toks[cut:]
-    while toks and toks[0].lower() in ("the", "a", "an"):
+    while toks and toks[0].lower().strip(",.:;") in _LEADING_WORDS:
         toks = toks[1:]
     return " ".join(toks).strip(" ,.:;\u2019'")
 
@@ -85,8 +106,16 @@ class NameIndex:
 
     def add_form(self, name: str, person: bool = False, offset: int | None = None) -> None:
         name = strip_titles(name)
+        toks = tokens_of(name)
+        # "Russian Federation Vladimir Putin" -> "Vladimir Putin"; "Union State's" -> nothing.
+        cut = max((i + 1 for i, t in enumerate(toks) if t.lower().strip(".,\u2019's") in _NOT_NAME_WORDS
+                   or t.lower().rstrip(".,") in _NOT_NAME_WORDS), default=0)
+        if cut and cut < len(toks) and not toks[cut][:1].isupper():
+            return  # "McCain Institute and Library": an institution, not a person
+        name = " ".join(toks[cut:])
+        name = re.sub(r"(?:\u2019|')s?$", "", name)
         sur = surname(name)
-        if not sur or not sur[:1].isupper():
+        if not sur or not sur[:1].isupper() or sur.lower() in ROLE_FAMILY or sur.lower() in _NOT_NAME_WORDS:
             return
         self.forms[sur.lower()][name] += 1
         if person:
@@ -112,8 +141,8 @@ class NameIndex:
         counts = Counter({s: self.person_counts[s] for s in self.persons})
         for h in self.header_names:
             sur = surname(h).lower()
-            if sur in self.persons or sur in self.forms:
-                counts[sur] += 3
+            if sur in self.persons:
+                counts[sur] += 3 + counts[sur]
         if not counts:
             return None
         sur, _ = counts.most_common(1)[0]
@@ -147,7 +176,7 @@ class NameIndex:
         return self.fullest(best) if best else None
 
 
-def _split_role_run(run: str) -> tuple[str, str] | None:
+def _split_role_run(run: str, from_header: bool = False) -> tuple[str, str] | None:
     """'Belarus President Aleksandr Lukashenko' -> ('president', 'Aleksandr Lukashenko')."""
     toks = tokens_of(run)
     last_role = -1
@@ -157,6 +186,13 @@ def _split_role_run(run: str) -> tuple[str, str] | None:
     if last_role < 0 or last_role >= len(toks) - 1:
         return None
     name_toks = toks[last_role + 1:]
+    # Drop "of the French Republic"-like parts: keep what follows the last lowercase
+    # word or institution/place word.
+    cut = max((i + 1 for i, t in enumerate(name_toks) if not t[:1].isupper()
+               or t.lower().strip(".,\u2019's") in _NOT_NAME_WORDS), default=0)
+    name_toks = name_toks[cut:]
+    if not name_toks:
+        return None
     # "of Belarus Alexander Lukashenko": a country after "of" is not part of the name.
     if len(name_toks) > 3:
         name_toks = name_toks[-3:] if any(len(t) == 2 and t.endswith(".") for t in name_toks[-3:]) \
@@ -183,6 +219,24 @@ def build_index(view: str, header: dict | None = None, person_ents: Iterable[tup
     idx = NameIndex()
     for m in _CAP_RUN.finditer(view):
         idx.add_form(m.group(0).replace("\n", " "))
+    header_text = " \n".join(v for k, v in (header or {}).items()
+                              if k in ("title", "source", "summary") and isinstance(v, str))
+    header_text = re.sub(r"[\u00a0\s]+", " ", header_text)
+    for m in _ROLE_PHRASE.finditer(header_text):
+        split = _split_role_run(" ".join(m.group(1).split()))
+        if not split:
+            continue
+        words = tokens_of(split[1])
+        if len(words) > 3:
+            # A Title Case title hides where the name ends: keep the longest start of
+            # it (up to 3 words) whose last word the body also uses as a name.
+            words = words[:3]
+            while words and words[-1].lower() not in idx.forms:
+                words.pop()
+        if words and words[-1].lower() not in ROLE_FAMILY:
+            name = " ".join(words)
+            idx.roles[split[0]].append((-1, name, m.group(1)))
+            idx.add_form(name, person=True)
     for m in _ROLE_PHRASE.finditer(view):
         run = " ".join(m.group(1).split())
         split = _split_role_run(run)

@@ -129,7 +129,7 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
         cue = find_cue(doc, para[0], q, (lo, hi))
         if cue.kind == "none" and q.paragraph > 0 and plan.view[para[0]:q.open_mark].strip() == "":
             prev_para = plan.paras[q.paragraph - 1]
-            if prev_para in seg_doc:
+            if prev_para in seg_doc and plan.view[prev_para[0]:prev_para[1]].endswith(":"):
                 lead = QuoteSpan(prev_para[1], prev_para[1], prev_para[1], None, q.paragraph - 1)
                 cue = find_cue(seg_doc[prev_para], prev_para[0], lead, prev_para)
         cues.append(cue)
