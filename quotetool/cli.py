@@ -1,0 +1,294 @@
+"""The `quotetool` command line: parse flags, read inputs, call `pipeline.extract_many`, write.
+
+No NLP here. spaCy, Rich and the pipeline are imported inside the command so that
+`quotetool --help` stays fast. Results go to stdout (or -o FILE); every diagnostic goes to
+stderr as `quotetool: error: PATH: reason`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+import tempfile
+import time
+from collections import deque
+from typing import Any, TextIO
+
+import click
+
+from . import __version__
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+FORMATS = ("table", "json", "jsonl", "csv")  # == render.FORMATS (not imported: keeps --help light)
+DEFAULT_GLOBS = ("*.txt", "*.md", "*.jsonl")  # == sources.DEFAULT_GLOBS
+_SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="quotetool")
+def cli() -> None:
+    """Extract direct quotes, with their speakers, from press releases.
+
+    \b
+    Example:
+        quotetool extract release.txt
+        quotetool extract archive/ -o quotes.jsonl
+    """
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Output format. Default: table on a terminal, jsonl when piped; with -o, from the "
+    "file's suffix (.json, .jsonl, .csv; else jsonl).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to FILE instead of stdout (atomically: a temporary file renamed at the end).",
+)
+@click.option("--model", metavar="NAME", help="spaCy pipeline to use (default: the pipeline's default English model).")
+@click.option(
+    "-n",
+    "--jobs",
+    type=click.IntRange(min=-1),
+    default=1,
+    show_default=True,
+    help="Worker processes; 0 or -1 = all cores.",
+)
+@click.option("-b", "--batch-size", type=click.IntRange(min=1), help="Documents per batch sent to a worker.")
+@click.option(
+    "--glob",
+    "globs",
+    metavar="PATTERN",
+    multiple=True,
+    help="Which files to read inside folders (repeatable). Default: *.txt, *.md, *.jsonl.",
+)
+@click.option("--encoding", callback=_check_encoding, help="Decode every input with this codec (default: detect).")
+@click.option("--with-text", is_flag=True, help="Include each document's full text in the record.")
+@click.option("--no-header", is_flag=True, help="Don't look for a header: the whole text is body.")
+@click.option(
+    "--errors-as-records", is_flag=True, help='Also write {"id", "error"} records for inputs that failed.'
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, warnings or summary; errors only.")
+def extract(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    output: str | None,
+    model: str | None,
+    jobs: int,
+    batch_size: int | None,
+    globs: tuple[str, ...],
+    encoding: str | None,
+    with_text: bool,
+    no_header: bool,
+    errors_as_records: bool,
+    quiet: bool,
+) -> None:
+    """Print every direct quote in PATH... with its speaker.
+
+    PATH can be a file, a folder (searched recursively; hidden names skipped), a .jsonl
+    corpus (one {"id", "text"} object per line) or - for stdin. A file that can't be read
+    is reported on stderr and skipped; the exit status is then 1.
+
+    \b
+    Example:
+        quotetool extract release.txt
+        quotetool extract archive/ --glob '*.txt' -n 0 -o quotes.jsonl
+        cat release.txt | quotetool extract - -f json
+    """
+    from rich.console import Console
+
+    from . import pipeline, render
+    from .sources import Source, SourceError, count_sources, iter_sources
+
+    started = time.monotonic()
+    globs = globs or DEFAULT_GLOBS
+    # Diagnostics go through the same stderr console as the progress bar, so they print above it.
+    err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+    def say(level: str, where: str, reason: str) -> None:
+        err.print(f"quotetool: {level}: {render.safe_text(where)}: {render.safe_text(reason)}")
+
+    to_file = output is not None and output != "-"
+    if fmt is None:
+        if to_file:
+            fmt = _SUFFIX_FORMATS.get(os.path.splitext(output or "")[1].lower(), "jsonl")
+        else:
+            fmt = "table" if sys.stdout.isatty() else "jsonl"
+    try:
+        sink = _AtomicFile(output) if to_file and output else None
+    except OSError as e:
+        say("error", output or "", e.strerror or str(e))
+        raise click.exceptions.Exit(1) from None
+    stream: TextIO = sink.stream if sink else sys.stdout
+    writer = render.make_writer(fmt, stream)
+    # A live bar on the terminal that also shows the table would be torn by it.
+    show_progress = not quiet and sys.stderr.isatty() and (to_file or not sys.stdout.isatty())
+
+    n_process = jobs if jobs > 0 else _cpu_count()
+    kwargs: dict[str, Any] = {"model": model, "n_process": n_process, "header": not no_header}
+    if batch_size is not None:
+        kwargs["batch_size"] = batch_size
+    stats = {"docs": 0, "with_quotes": 0, "quotes": 0, "errors": 0}
+    # Input-order queue of what extract_many has been given: None for a document it will
+    # return, or a SourceError, whose record (if asked for) must go out between documents.
+    pending: deque[SourceError | None] = deque()
+
+    def items():
+        for s in iter_sources(
+            paths,
+            glob_patterns=globs,
+            encoding=encoding,
+            on_warning=(lambda p, m: None) if quiet else (lambda p, m: say("warning", p, m)),
+        ):
+            if isinstance(s, SourceError):
+                say("error", s.id, s.reason)  # now, not when its turn in the output comes
+                stats["errors"] += 1
+                pending.append(s)
+                continue
+            assert isinstance(s, Source)
+            if not s.text.strip() and not quiet:
+                say("warning", s.id, "empty file")
+            pending.append(None)
+            yield (s.id, s.text, s.encoding)
+
+    def emit_errors() -> None:
+        while pending and pending[0] is not None:
+            failed = pending.popleft()
+            assert failed is not None
+            if errors_as_records:
+                writer.write({"id": failed.id, "error": failed.reason})
+            if progress is not None:
+                progress.update(task, advance=1)
+
+    progress = render.make_progress(err) if show_progress else None
+    task = None
+    results = None
+    try:
+        if progress is not None:
+            total = count_sources(paths, glob_patterns=globs)  # cheap: names and corpus lines only
+            task = progress.add_task("Extracting", total=total, quotes=0)
+            progress.start()
+        results = pipeline.extract_many(items(), **kwargs)
+        for result in results:
+            emit_errors()
+            if pending:
+                pending.popleft()
+            if isinstance(result, pipeline.Failure):
+                say("error", result.id, result.reason)
+                stats["errors"] += 1
+                if errors_as_records:
+                    writer.write({"id": result.id, "error": result.reason})
+            else:
+                stats["docs"] += 1
+                stats["quotes"] += len(result.quotes)
+                stats["with_quotes"] += bool(result.quotes)
+                writer.write(result.to_dict(with_text=with_text))
+            if progress is not None:
+                progress.update(task, advance=1, quotes=stats["quotes"])
+        emit_errors()
+        writer.close()
+    except KeyboardInterrupt:
+        _close_quietly(results)
+        if progress is not None:
+            progress.stop()
+        writer.close()  # e.g. the JSON array's "]": what was written stays valid
+        if sink is not None:
+            sink.commit()
+            say("warning", output or "", f"interrupted; kept the {_n(stats['docs'], 'complete document')} written so far")
+        raise click.Abort() from None
+    except BaseException as e:
+        _close_quietly(results)
+        if sink is not None:
+            sink.discard()  # a failed run leaves no file that looks complete
+        if not isinstance(e, pipeline.QuotetoolError):
+            raise
+        if progress is not None:
+            progress.stop()
+        err.print(f"quotetool: error: {render.safe_text(e)}")
+        raise click.exceptions.Exit(1) from None
+    finally:
+        if progress is not None:
+            progress.stop()
+    if sink is not None:
+        sink.commit()
+    if not quiet:
+        err.print(
+            f"quotetool: {_n(stats['docs'] + stats['errors'], 'file')} read, "
+            f"{_n(stats['with_quotes'], 'document')} with quotes, {_n(stats['quotes'], 'quote')}, "
+            f"{_n(stats['errors'], 'error')}, {time.monotonic() - started:.1f}s"
+        )
+    if stats["errors"]:
+        raise click.exceptions.Exit(1)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # respects container/cgroup CPU pinning
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _close_quietly(results: object) -> None:
+    """Close the pipeline's generator so it can stop its worker processes."""
+    close = getattr(results, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:
+            pass
+
+
+class _AtomicFile:
+    """A temporary file beside `path`, renamed over it by `commit()` or removed by `discard()`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, self.tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".part")
+        # mkstemp makes the file 0600; give the result the mode a plain open() would.
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(self.tmp, mode)
+        # newline="": the csv module writes its own \r\n; JSON lines end in \n on every OS.
+        self.stream: TextIO = open(fd, "w", encoding="utf-8", newline="")
+        self.done = False
+
+    def commit(self) -> None:
+        if not self.done:
+            self.done = True
+            self.stream.close()
+            os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        if not self.done:
+            self.done = True
+            self.stream.close()
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass

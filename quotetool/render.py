@@ -1,0 +1,234 @@
+"""Write document records (`Document.to_dict()` output) as JSON Lines, JSON, CSV or a Rich table.
+
+Every writer takes the stream (or Console) to write to; nothing here looks up sys.stdout.
+Each has `write(record)` and `close()`; `close()` finishes the format (e.g. the JSON array's
+"]") and flushes, but never closes the stream. Each document goes out in a single
+`stream.write()` call, so an interrupted run leaves whole documents only.
+
+An error record (``{"id", "error"}``, from --errors-as-records) is written like any other.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any, Protocol, TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+Record = dict[str, Any]
+
+CSV_FIELDS = ("id", "start", "end", "speaker", "speaker_mention", "cue", "speaker_source", "quote")
+
+# Valid in JSON as raw characters, but: C1 controls can act as terminal escapes (0x9b is
+# CSI), U+2028/U+2029/U+0085 split lines for str.splitlines() readers of JSONL, and lone
+# surrogates (possible from a JSONL corpus's "\ud800") can't be encoded as UTF-8 at all.
+# Escaping them as \uXXXX keeps every string the same length once parsed.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Made visible in the table: controls (ESC, CR, backspace...), bidi overrides, surrogates.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Writer(Protocol):
+    def write(self, record: Record) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def dumps(record: Record) -> str:
+    """One-line JSON for any record: non-ASCII kept, unsafe characters escaped."""
+    text = json.dumps(record, ensure_ascii=False, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def safe_text(value: object) -> str:
+    """`value` as a string that can't drive the terminal: controls shown as \\x1b etc."""
+    text = str(value).replace("\r\n", "\n")
+
+    def show(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _TERMINAL_UNSAFE.sub(show, text)
+
+
+class JsonlWriter:
+    """One JSON object per line, flushed after each document so `| jq` and `| head` stream."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, record: Record) -> None:
+        self.stream.write(dumps(record) + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+class JsonWriter:
+    """A JSON array, streamed one element per line; valid after `close()`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.count = 0
+
+    def write(self, record: Record) -> None:
+        self.stream.write(("[\n" if self.count == 0 else ",\n") + dumps(record))
+        self.stream.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        self.stream.write("[]\n" if self.count == 0 else "\n]\n")
+        self.stream.flush()
+
+
+class CsvWriter:
+    """One row per quote (CSV_FIELDS), with a header row; safe to open in a spreadsheet.
+
+    A document without quotes has no row. An error record becomes one row with
+    speaker_source "error" and the reason in the quote column.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._write_rows([CSV_FIELDS])
+
+    def write(self, record: Record) -> None:
+        id_ = record.get("id")
+        if "error" in record:
+            rows = [[id_, None, None, None, None, None, "error", record["error"]]]
+        else:
+            rows = [[id_, *(q.get(k) for k in CSV_FIELDS[1:])] for q in record.get("quotes", [])]
+        if rows:
+            self._write_rows(rows)
+
+    def close(self) -> None:
+        self.stream.flush()
+
+    def _write_rows(self, rows: list[Any]) -> None:
+        buf = io.StringIO()
+        out = csv.writer(buf)
+        for row in rows:
+            out.writerow([_csv_cell(v) for v in row])
+        self.stream.write(buf.getvalue())
+        self.stream.flush()
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    value = _SURROGATE.sub("\ufffd", value)  # unencodable as UTF-8
+    # A leading = + - @ makes Excel/LibreOffice evaluate the cell as a formula.
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+class TableWriter:
+    """Per document: its id and header fields, then a table of speaker / mention / cue / quote.
+
+    All input text goes through `safe_text` into `rich.text.Text`, never markup, so "[sic]"
+    is printed as written and escape sequences in the input are shown, not obeyed.
+    """
+
+    def __init__(self, target: Console | TextIO) -> None:
+        self.console = (
+            target
+            if isinstance(target, Console)
+            else Console(file=target, markup=False, emoji=False, highlight=False)
+        )
+        self.count = 0
+
+    def write(self, record: Record) -> None:
+        c = self.console
+        if self.count:
+            c.print()
+        self.count += 1
+        title = Text(safe_text(record.get("id")), style="bold")
+        if record.get("encoding"):
+            title.append(f"  ({safe_text(record['encoding'])})", style="dim")
+        c.print(title, soft_wrap=True)
+        if "error" in record:
+            c.print(Text("error: " + safe_text(record["error"]), style="red"), soft_wrap=True)
+            return
+        for key, value in (record.get("header") or {}).items():
+            line = Text(safe_text(key) + ": ", style="cyan")
+            line.append(safe_text(value if isinstance(value, str) else dumps(value)))
+            c.print(line)
+        quotes = record.get("quotes") or []
+        if not quotes:
+            c.print(Text("no quotes", style="dim"))
+            return
+        table = Table(show_lines=True)
+        table.add_column("#", justify="right", style="dim")
+        table.add_column("speaker", style="bold")
+        table.add_column("mention")
+        table.add_column("cue")
+        table.add_column("quote", ratio=1)
+        for i, q in enumerate(quotes, 1):
+            speaker = _cell(q.get("speaker"))
+            if q.get("speaker_source") not in (None, "none", "name"):
+                speaker.append(f"\n({safe_text(q['speaker_source'])})", style="dim")
+            table.add_row(
+                Text(str(i)), speaker, _cell(q.get("speaker_mention")), _cell(q.get("cue")), _cell(q.get("quote"))
+            )
+        c.print(table)
+
+    def close(self) -> None:
+        self.console.file.flush()
+
+
+def _cell(value: object) -> Text:
+    return Text("—", style="dim") if value is None else Text(safe_text(value))
+
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def make_writer(fmt: str, stream: TextIO) -> Writer:
+    """The writer for a `-f` value."""
+    if fmt == "table":
+        return TableWriter(stream)
+    return {"json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter}[fmt](stream)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} files/s" if speed else "– files/s", style="progress.data.speed")
+
+
+def make_progress(console: Console) -> Progress:
+    """A transient progress bar (files, quotes, files/s, ETA) that never touches stdout.
+
+    Use a task with a `quotes` field. redirect_stdout/stderr=False: Rich's default
+    redirection would send the results written to stdout into the (stderr) console.
+    """
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files, {task.fields[quotes]} quotes"),
+        _RateColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )

@@ -1,0 +1,364 @@
+"""Turn command-line paths into decoded texts. Standard library + charset-normalizer only.
+
+`iter_sources(paths)` walks files, folders, `.jsonl` corpora and `-` (stdin) lazily and
+yields a `Source` per document or a `SourceError` per input that can't be read. It never
+prints and never raises for a bad input: the caller decides what to say.
+
+`decode_bytes(data)` is the decoding policy: BOM first, strict UTF-8 next, then a detector
+for legacy single-byte files, and a clear error (naming the byte offset) rather than
+replacement characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import fnmatch
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+#: Folder contents that are read when no --glob is given.
+DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.jsonl")
+#: Files (and single corpus lines) larger than this are refused instead of read into memory.
+MAX_BYTES = 200 * 1024 * 1024
+STDIN_ID = "-"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document to process.
+
+    Attributes:
+        id: the path as given, the path joined under its folder argument, the corpus
+            line's own id, or "-" for stdin.
+        text: the decoded text (BOM removed, newlines as in the file).
+        encoding: the codec it was decoded with.
+        path: the file it came from (None for stdin).
+    """
+
+    id: str
+    text: str
+    encoding: str | None
+    path: str | None
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """An input that could not be read; `reason` is a short human-readable phrase."""
+
+    id: str
+    reason: str
+
+
+class DecodeError(ValueError):
+    """Raised by `decode_bytes`; the message is ready to show the user."""
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+_BOMS = (  # UTF-32 first: its LE BOM starts with the UTF-16 LE one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0 controls that never appear in text files (tab, newlines, form feed and ESC do).
+_BINARY_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 11, 12, 13, 27))
+_SAMPLE = 256 * 1024
+# Legacy code pages to try even when the detector ranks them low: on short texts it often
+# prefers cp1250 ("à" -> "ŕ") over cp1252, and cp1125 ("╧ЁштхҐ") over cp1251.
+_PREFERRED = ("cp1252", "cp1251")
+_C1 = re.compile("[\x80-\x9f]")
+_WORD = re.compile(r"\w+")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a file's bytes strictly.
+
+    Args:
+        data: the raw bytes.
+        encoding: a codec to force (strict); None to detect.
+
+    Returns:
+        (text, codec name). A BOM is removed from the text.
+
+    Raises:
+        DecodeError: "binary file", or "not valid UTF-8 (byte 0x93 at offset 120); try
+            --encoding cp1252", or "not valid cp1251 (byte ... at offset ...)" when forced.
+    """
+    if encoding is not None:
+        name = codecs.lookup(encoding).name
+        bom = 0
+        if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            bom = len(codecs.BOM_UTF8)
+        return _strict(data, name, bom), name
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return _strict(data, name, len(bom)), name + ("-sig" if name == "utf-8" else "")
+    sample = data[:_SAMPLE]
+    if b"\0" in data or len(sample) - len(sample.translate(None, _BINARY_CONTROLS)) > max(2, len(sample) // 100):
+        raise DecodeError("binary file")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    hint = f"not valid UTF-8 ({_describe(utf8_error, 0)}); try --encoding cp1252"
+    # Mostly valid UTF-8 with a few stray bytes (pasted or scraped text): any legacy codec
+    # would turn every multi-byte character into mojibake, so refuse instead of guessing.
+    loose = sample.decode("utf-8", "replace")
+    bad = loose.count("\ufffd")
+    if sum(1 for ch in loose if ch > "\x7f") - bad > bad:
+        raise DecodeError(hint)
+    found = _detect(data, sample)
+    if found is None:
+        printable = sum(1 for b in sample if 32 <= b < 127 or b in (9, 10, 13))
+        raise DecodeError("binary file" if printable < 0.7 * len(sample) else hint)
+    return found
+
+
+def _strict(data: bytes, name: str, skip: int) -> str:
+    try:
+        return data[skip:].decode(name)
+    except UnicodeDecodeError as e:
+        raise DecodeError(f"not valid {name} ({_describe(e, skip)})") from None
+
+
+def _describe(e: UnicodeDecodeError, skip: int) -> str:
+    return f"byte 0x{e.object[e.start]:02x} at offset {e.start + skip}"
+
+
+def _detect(data: bytes, sample: bytes) -> tuple[str, str] | None:
+    """Pick a legacy codec: charset-normalizer's candidates plus cp1252/cp1251, filtered and ranked."""
+    from charset_normalizer import from_bytes
+
+    ranked = [m.encoding for m in from_bytes(sample)]
+    candidates = list(dict.fromkeys([*_PREFERRED, *ranked]))
+    scored = []
+    for rank, enc in enumerate(candidates):
+        if enc.startswith(("utf_16", "utf_32", "utf-16", "utf-32")):
+            continue  # without a BOM these "decode" any even-length ASCII into CJK noise
+        try:
+            text = sample.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _C1.search(text):
+            continue  # latin-1 & co. turn cp1252's “ ” into control characters
+        if not ranked and enc in _PREFERRED:
+            continue  # the detector found nothing at all: don't invent an answer
+        scored.append((_implausibility(text), rank, enc))
+    for _score, _rank, enc in sorted(scored):
+        try:
+            return data.decode(enc), codecs.lookup(enc).name
+        except UnicodeDecodeError:
+            continue  # the sample decoded but a later byte doesn't
+    return None
+
+
+def _implausibility(text: str) -> int:
+    """Score a decoding by oddities a wrong code page produces (lower is better)."""
+    score = 0
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        scripts = {unicodedata.name(ch, "?").split(" ")[0] for ch in word if ch.isalpha()}
+        if len(scripts) > 1:
+            score += 5  # "cafй": Latin and Cyrillic in one word
+        if any(not ch.isalpha() for ch in word if not ch.isascii()):
+            score += 3  # "³" or "ª" inside a word
+        if scripts == {"LATIN"} and len(word) >= 3 and sum(not ch.isascii() for ch in word) * 2 > len(word):
+            score += 3  # "Ïðèâåò": Cyrillic read as Western
+        if any(a.islower() and b.isupper() for a, b in zip(word, word[1:])):
+            score += 2  # "пРИВЕТ": KOI8 read as cp1251
+    score += sum(2 for ch in _NON_ASCII.findall(text) if unicodedata.category(ch) == "So")  # box drawing etc.
+    return score
+
+
+# --- walking --------------------------------------------------------------------------------
+
+
+def iter_sources(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    glob_patterns: Iterable[str] = DEFAULT_GLOBS,
+    encoding: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    stdin: BinaryIO | None = None,
+    on_warning: Callable[[str, str], None] | None = None,
+) -> Iterator[Source | SourceError]:
+    """Yield every document under `paths`, lazily and in input order.
+
+    Args:
+        paths: files, folders (recursive, sorted, dot-names skipped), `.jsonl` corpora
+            (one `{"id", "text", ...}` object per line) and "-" for stdin.
+        glob_patterns: which folder contents to read (matched case-insensitively against
+            the file name, or against the path under the folder when a pattern has a "/").
+            Files named explicitly are always read.
+        encoding: force this codec instead of detecting one.
+        max_bytes: refuse files (and corpus lines) larger than this.
+        stdin: where "-" reads from (default: sys.stdin's binary buffer). Read once.
+        on_warning: called with (path, message) for a folder with nothing to read.
+    """
+    patterns = tuple(p.lower() for p in glob_patterns)
+    stdin_read = False
+    for arg in paths:
+        given = os.fspath(arg)
+        if given == STDIN_ID:
+            if stdin_read:
+                yield SourceError(STDIN_ID, "stdin given more than once")
+                continue
+            stdin_read = True
+            stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+            if stream is None:  # pythonw, or stdin closed
+                yield SourceError(STDIN_ID, "stdin is not available")
+                continue
+            try:
+                data = stream.read(max_bytes + 1)
+            except OSError as e:
+                yield SourceError(STDIN_ID, _os_reason(e))
+                continue
+            yield _from_bytes(STDIN_ID, None, data, encoding, max_bytes)
+        elif os.path.isdir(given):
+            found = False
+            for item in _walk(given, patterns):
+                found = True
+                if isinstance(item, SourceError):
+                    yield item
+                else:
+                    yield from _read_path(item, encoding, max_bytes)
+            if not found and on_warning is not None:
+                on_warning(given, "no files matching " + ", ".join(patterns))
+        else:
+            yield from _read_path(given, encoding, max_bytes)
+
+
+def count_sources(paths: Iterable[str | os.PathLike[str]], *, glob_patterns: Iterable[str] = DEFAULT_GLOBS) -> int:
+    """How many items `iter_sources` will yield (for a progress bar); reads corpora, not files."""
+    patterns = tuple(p.lower() for p in glob_patterns)
+    total = 0
+    for arg in paths:
+        given = os.fspath(arg)
+        files = [f for f in _walk(given, patterns)] if os.path.isdir(given) else [given]
+        for f in files:
+            if isinstance(f, str) and f.lower().endswith(".jsonl"):
+                try:
+                    with open(f, "rb") as fh:
+                        total += sum(1 for line in fh if line.strip())
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total
+
+
+def _walk(top: str, patterns: tuple[str, ...]) -> Iterator[str | SourceError]:
+    """Matching files under `top`, depth first in name order, each real folder once."""
+    seen: set[tuple[int, int]] = set()
+
+    def walk(folder: str, rel: str) -> Iterator[str | SourceError]:
+        try:
+            st = os.stat(folder)
+            if (st.st_dev, st.st_ino) in seen:
+                return  # a symlink loop, or a folder reached twice: read it once
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            yield SourceError(folder, _os_reason(e))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = os.path.join(folder, entry.name)
+            sub = f"{rel}/{entry.name}" if rel else entry.name
+            try:
+                is_dir = entry.is_dir()  # follows symlinks; loops are caught by `seen`
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from walk(path, sub)
+            elif _matches(entry.name.lower(), sub.lower(), patterns):
+                yield path
+
+    yield from walk(top, "")
+
+
+def _matches(name: str, rel: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(rel if "/" in p else name, p) for p in patterns)
+
+
+def _read_path(path: str, encoding: str | None, max_bytes: int) -> Iterator[Source | SourceError]:
+    if path.lower().endswith(".jsonl"):
+        yield from _read_corpus(path, encoding, max_bytes)
+        return
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)  # bounded even for /dev/zero or a growing file
+    except OSError as e:
+        yield SourceError(path, _os_reason(e))
+        return
+    yield _from_bytes(path, path, data, encoding, max_bytes)
+
+
+def _from_bytes(id_: str, path: str | None, data: bytes, encoding: str | None, max_bytes: int) -> Source | SourceError:
+    if len(data) > max_bytes:
+        return SourceError(id_, f"too large (over {max_bytes // (1024 * 1024)} MB)")
+    try:
+        text, used = decode_bytes(data, encoding)
+    except DecodeError as e:
+        return SourceError(id_, str(e))
+    return Source(id_, text, used, path)
+
+
+def _read_corpus(path: str, encoding: str | None, max_bytes: int) -> Iterator[Source | SourceError]:
+    """One Source per non-blank line of a JSONL corpus; a bad line is a `file:line` error."""
+    codec = codecs.lookup(encoding or "utf-8").name
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        yield SourceError(path, _os_reason(e))
+        return
+    with f:
+        lineno = 0
+        while True:
+            try:
+                raw = f.readline(max_bytes + 1)
+            except OSError as e:
+                yield SourceError(f"{path}:{lineno + 1}", _os_reason(e))
+                return
+            if not raw:
+                return
+            lineno += 1
+            where = f"{path}:{lineno}"
+            if len(raw) > max_bytes:
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+                    raw = f.readline(1024 * 1024)
+                yield SourceError(where, f"line too large (over {max_bytes // (1024 * 1024)} MB)")
+                continue
+            if lineno == 1 and codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw.decode(codec))
+            except UnicodeDecodeError as e:
+                yield SourceError(where, f"not valid {codec} ({_describe(e, 0)})")
+                continue
+            except ValueError as e:
+                yield SourceError(where, f"not valid JSON ({e})")
+                continue
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                yield SourceError(where, 'expected an object with a "text" string')
+                continue
+            id_ = obj.get("id")
+            yield Source(where if id_ is None else str(id_), obj["text"], codec, path)
+
+
+def _os_reason(e: OSError) -> str:
+    return e.strerror or str(e)
