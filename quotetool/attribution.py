@@ -14,6 +14,7 @@ Two steps, kept apart so the parse can run on only the paragraphs that need it:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -110,12 +111,16 @@ def _classify(span: Span) -> tuple[str, str | None]:
     return "role", None
 
 
-def _nearest_noun_before(verb: Token, lo: int) -> Token | None:
+def _nearest_noun_before(verb: Token, lo: int, first: bool = False) -> Token | None:
     """When the parse gives a reporting verb no subject ("X Advocate, Jane Doe, said:"),
-    the closest noun before it."""
-    for t in reversed(verb.doc[lo:verb.i]):
-        if t.pos_ in ("PROPN", "NOUN", "PRON"):
-            return t
+    the closest noun before it (or, with `first`, the first noun from `lo`)."""
+    span = verb.doc[lo:verb.i]
+    for t in (span if first else reversed(span)):
+        if t.pos_ in ("PROPN", "NOUN", "PRON") and not t.is_quote:
+            head = t
+            while head.head.i != head.i and lo <= head.head.i < verb.i and head.head.pos_ in ("PROPN", "NOUN"):
+                head = head.head
+            return head
     return None
 
 
@@ -145,16 +150,18 @@ def _after_verb_subject(verb: Token, hi: int) -> Token | None:
 def _make(doc: Doc, verb: Token | None, subj: Token | None, lo: int, hi: int, cue: str | None) -> Cue:
     if subj is None:
         return Cue(cue=cue)
+    if subj.lower_ in ("who", "that", "which") and verb is not None and verb.dep_ == "relcl":
+        subj = verb.head  # "Clinton, who said …": the relative clause's noun
+        lo = min(lo, subj.left_edge.i)
     span = _mention_span(subj, lo, hi)
     kind, name = _classify(span)
-    if kind != "name":
-        # "Act Advocate, Francesca Mani, said": the appositive names the speaker.
-        for child in subj.children:
-            if child.dep_ == "appos" and lo <= child.i < hi:
-                app = _mention_span(child, lo, hi)
-                app_kind, app_name = _classify(app)
-                if app_kind == "name":
-                    return Cue(cue=cue, mention=_clean(app.text) or None, kind=app_kind, name=app_name)
+    # "Act Advocate, Francesca Mani, said": an appositive person names the speaker.
+    for child in subj.children:
+        if child.dep_ == "appos" and lo <= child.i < hi and child.ent_type_ == "PERSON":
+            app = _mention_span(child, lo, hi)
+            app_kind, app_name = _classify(app)
+            if app_kind == "name":
+                return Cue(cue=cue, mention=_clean(app.text) or None, kind=app_kind, name=app_name)
     return Cue(cue=cue, mention=_clean(span.text) or None, kind=kind, name=name)
 
 
@@ -175,28 +182,59 @@ def _is_reporting(t: Token) -> bool:
     return t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in REPORTING_VERBS
 
 
+_DASHES = {"\u2015", "\u2014", "\u2013", "-", "--"}
+
+
 def _right_cue(doc: Doc, lo: int, hi: int, quote_text: str) -> Cue | None:
-    """“…,” the President said. / “…,” said Mrs. Trump. / “…” Mr Putin told the journalists."""
+    """“…,” the President said. / “…,” said Mrs. Trump. / “…” ― Jane Doe."""
     toks = [t for t in doc[lo:hi] if not t.is_space]
+    if not toks:
+        return None
     # The right context ends at the sentence's end.
     end = hi
     for t in toks:
-        if t.text in (".", "!", "?") and t.i > lo:
+        if t.text in (".", "!", "?") and t.i > lo and not _abbreviation(t):
             end = t.i
             break
+    if toks[0].text in _DASHES:
+        # A byline after the quote: “…” ― Krystal Correa
+        nxt = [t for t in doc[toks[0].i + 1:end] if not t.is_space]
+        if nxt and nxt[0].pos_ in ("PROPN", "NOUN") and nxt[0].text[:1].isupper():
+            head = nxt[0]
+            while head.head.i != head.i and toks[0].i < head.head.i < end and head.head.pos_ == "PROPN":
+                head = head.head
+            found = _make(doc, None, head, toks[0].i + 1, end, toks[0].text)
+            if found.kind in ("name", "org", "label"):
+                return found
     window = [t for t in doc[lo:end] if not t.is_space and not t.is_punct]
-    trailing_comma = quote_text.rstrip().endswith((",", "\u2014", "-", "\u2013")) or \
-        (toks and toks[0].text == ",")
-    for t in window[:7]:
-        if t.pos_ in ("VERB", "AUX") and (_is_reporting(t) or (trailing_comma and t.pos_ == "VERB")):
-            if t.lemma_.lower() == "be" and not trailing_comma:
+    last = quote_text.rstrip()[-1:]
+    # How far the cue may be: after a comma the clause continues ("…,” Flynn, a top
+    # surrogate, said); after ?/! a cue follows at once; after a full stop the
+    # sentence is over; a partial quote may be followed by its subject and verb.
+    if last in (",", "\u2014", "-", "\u2013") or toks[0].text == ",":
+        reach, any_verb = 8, True
+    elif last in ("?", "!"):
+        reach, any_verb = 4, False
+    elif last in (".", "\u2026"):
+        return None
+    else:
+        reach, any_verb = 3, False
+    if window and window[0].pos_ in ("SCONJ", "ADP", "CCONJ") or window and window[0].lower_ in ("when", "as", "which"):
+        return None
+    for k, t in enumerate(window[:reach]):
+        if t.pos_ in ("VERB", "AUX") and (_is_reporting(t) or (any_verb and t.pos_ == "VERB")):
+            if t.lemma_.lower() == "be":
                 continue
             subj = _verb_subject(t, lo, end)
-            if subj is None and t.i + 1 < end:
-                subj = _after_verb_subject(t, end)
+            if subj is not None and subj.i > t.i and k > 0:
+                # "…,” Flynn, a top surrogate, said Thursday morning: the noun before wins.
+                subj = _nearest_noun_before(t, lo, first=True) or subj
+            if subj is None and k == 0:
+                subj = _after_verb_subject(t, end)  # inverted: "…,” said Mrs. Trump
+            if subj is None and k > 0:
+                subj = _nearest_noun_before(t, lo, first=True)
             if subj is not None:
-                cue = t.text
-                return _make(doc, t, subj, lo, end, cue)
+                return _make(doc, t, subj, lo, end, t.text)
     return None
 
 
@@ -241,6 +279,17 @@ def _left_cue(doc: Doc, lo: int, hi: int) -> Cue | None:
     return None
 
 
+_INLINE_LABEL = re.compile(r"^\s*([A-Z][A-Z.'\u2019 -]{1,40}[A-Z.]):\s")
+
+
+def inline_label(quote_text: str) -> Cue | None:
+    """A transcript quoted whole: “WALLACE: Let's start …” names its own speaker."""
+    m = _INLINE_LABEL.match(quote_text)
+    if not m or m.group(1).upper() in {"MYTH", "FACT", "NOTE", "UPDATE", "Q", "A", "BACKGROUND", "EDITOR'S NOTE"}:
+        return None
+    return Cue(cue=":", mention=m.group(1) + ":", kind="label", name=m.group(1).title())
+
+
 def find_cue(doc: Doc, offset: int, quote: QuoteSpan, bounds: tuple[int, int]) -> Cue:
     """Look around `quote` in `doc` (which starts at character `offset` of the
     whole text) between `bounds` (whole-text offsets of the neighbouring quotes'
@@ -249,6 +298,9 @@ def find_cue(doc: Doc, offset: int, quote: QuoteSpan, bounds: tuple[int, int]) -
     before = quote.open_mark - offset
     lo_char, hi_char = bounds[0] - offset, bounds[1] - offset
     quote_text = doc.text[quote.start - offset:quote.end - offset]
+    inline = inline_label(quote_text)
+    if inline is not None:
+        return inline
     r_lo, r_hi = _token_range(doc, after, hi_char)
     right = _right_cue(doc, r_lo, r_hi, quote_text) if r_hi > r_lo else None
     if right is not None:

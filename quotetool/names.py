@@ -52,7 +52,7 @@ though once during under over from by of to into per via not no yes
 
 # Words of institutions and places: a capitalised run holding one is not a person's name.
 _NOT_NAME_WORDS = set("""
-republic federation union state states kingdom council committee department ministry house senate
+republic federation union engagement counsel assistant manager campaign public employment youth interior state states kingdom council committee department ministry house senate
 office board commission assembly party court bank fund agency service services institute university
 association caucus administration government affairs security defense defence commerce health
 act bill law program programme initiative day week month year news press times post journal
@@ -72,7 +72,7 @@ def strip_titles(name: str) -> str:
     # Keep the tail after the last role/honorific word.
     cut = 0
     for i, t in enumerate(toks[:-1]):
-        low = t.lower().rstrip(".,:")
+        low = _bare(t)
         if low in HONORIFICS or low in ROLE_FAMILY or low in _ROLE_WORDS:
             cut = i + 1
     toks = toks[cut:]
@@ -108,8 +108,7 @@ class NameIndex:
         name = strip_titles(name)
         toks = tokens_of(name)
         # "Russian Federation Vladimir Putin" -> "Vladimir Putin"; "Union State's" -> nothing.
-        cut = max((i + 1 for i, t in enumerate(toks) if t.lower().strip(".,\u2019's") in _NOT_NAME_WORDS
-                   or t.lower().rstrip(".,") in _NOT_NAME_WORDS), default=0)
+        cut = max((i + 1 for i, t in enumerate(toks) if _bare(t) in _NOT_NAME_WORDS), default=0)
         if cut and cut < len(toks) and not toks[cut][:1].isupper():
             return  # "McCain Institute and Library": an institution, not a person
         name = " ".join(toks[cut:])
@@ -176,38 +175,57 @@ class NameIndex:
         return self.fullest(best) if best else None
 
 
-def _split_role_run(run: str, from_header: bool = False) -> tuple[str, str] | None:
-    """'Belarus President Aleksandr Lukashenko' -> ('president', 'Aleksandr Lukashenko')."""
+def _bare(token: str) -> str:
+    """Lower case, without edge punctuation or a possessive ending."""
+    t = token.lower().strip(".,;:")
+    return re.sub(r"(?:\u2019|')s?$", "", t)
+
+
+def _split_role_run(run: str) -> tuple[str, list[str], bool] | None:
+    """'Belarus President Aleksandr Lukashenko' -> ('president', ['Aleksandr', 'Lukashenko'], False).
+
+    The bool says whether a phrase ("of Belarus", "for Public Engagement") stood
+    between the role and the words after it."""
     toks = tokens_of(run)
     last_role = -1
     for i, t in enumerate(toks):
-        if t.lower().rstrip(".,") in ROLE_FAMILY:
+        if _bare(t) in ROLE_FAMILY:
             last_role = i
     if last_role < 0 or last_role >= len(toks) - 1:
         return None
-    name_toks = toks[last_role + 1:]
-    # Drop "of the French Republic"-like parts: keep what follows the last lowercase
-    # word or institution/place word.
-    cut = max((i + 1 for i, t in enumerate(name_toks) if not t[:1].isupper()
-               or t.lower().strip(".,\u2019's") in _NOT_NAME_WORDS), default=0)
-    name_toks = name_toks[cut:]
-    if not name_toks:
+    role = _bare(toks[last_role])
+    if role == "lady" and (last_role == 0 or toks[last_role - 1].lower() != "first"):
         return None
-    # "of Belarus Alexander Lukashenko": a country after "of" is not part of the name.
-    if len(name_toks) > 3:
-        name_toks = name_toks[-3:] if any(len(t) == 2 and t.endswith(".") for t in name_toks[-3:]) \
-            else name_toks[-2:]
-    name = " ".join(name_toks)
-    role = toks[last_role].lower().rstrip(".,")
-    if role == "lady" and last_role > 0 and toks[last_role - 1].lower() != "first":
+    after = toks[last_role + 1:]
+    had_phrase = any(not t[:1].isupper() for t in after)
+    # Keep what follows the last lowercase word ("of", "the") or institution/place word.
+    cut = max((i + 1 for i, t in enumerate(after) if not t[:1].isupper() or _bare(t) in _NOT_NAME_WORDS),
+              default=0)
+    return ROLE_FAMILY[role], after[cut:], had_phrase or cut > 0
+
+
+def _role_name(words: list[str], had_phrase: bool) -> str | None:
+    """The person's name in the words after a role, or None if they are not a name."""
+    if had_phrase:
+        # "President of France Emmanuel Macron": after a phrase, the name is its last
+        # two words (three with an initial); "President for Public Engagement" has none.
+        if len(words) < 2:
+            return None
+        words = words[-3:] if any(len(t) == 2 and t.endswith(".") for t in words[-3:]) else words[-2:]
+    words = words[:3]
+    if not words or any(_bare(t) in _NOT_NAME_WORDS or _bare(t) in ROLE_FAMILY for t in words):
         return None
-    return ROLE_FAMILY[role], name
+    return re.sub(r"(?:\u2019|')s?$", "", " ".join(words))
 
 
 _ROLE_PHRASE = re.compile(
     r"(?:(?<=\s)|^)((?:[A-Z][\w.\u2019'-]*[ \n]+){0,4}?(?:" + "|".join(w.capitalize() for w in ROLE_FAMILY)
     + r")\b(?:[ \n]+(?:of|for|and|on)(?:[ \n]+the)?[ \n]+[A-Z][\w.-]*(?:[ \n]+[A-Z][\w.-]*){0,3}?)?"
     + r"(?:[ \n]+" + _NAME_TOKEN + r"){1,4})")
+
+
+_SPEAKER_LABEL = re.compile(r"^[ \t*]*(?:[A-Z][\w.\u2019'-]*[ \t]+){0,6}?(" + _NAME_TOKEN + r"[ \t]+"
+                            + _NAME_TOKEN + r")[ \t*]*:", re.M)
 
 
 def build_index(view: str, header: dict | None = None, person_ents: Iterable[tuple[int, str]] = (),
@@ -226,28 +244,30 @@ def build_index(view: str, header: dict | None = None, person_ents: Iterable[tup
         split = _split_role_run(" ".join(m.group(1).split()))
         if not split:
             continue
-        words = tokens_of(split[1])
-        if len(words) > 3:
-            # A Title Case title hides where the name ends: keep the longest start of
-            # it (up to 3 words) whose last word the body also uses as a name.
+        family, words, had_phrase = split
+        if len(words) > 2 and not had_phrase:
+            # A Title Case title hides where the name ends ("President Biden Announces
+            # Former ..."): keep the longest start whose last word the body names too.
             words = words[:3]
-            while words and words[-1].lower() not in idx.forms:
+            while len(words) > 1 and _bare(words[-1]) not in idx.forms:
                 words.pop()
-        if words and words[-1].lower() not in ROLE_FAMILY:
-            name = " ".join(words)
-            idx.roles[split[0]].append((-1, name, m.group(1)))
+        name = _role_name(words, had_phrase)
+        if name:
+            idx.roles[family].append((-1, name, m.group(1)))
             idx.add_form(name, person=True)
     for m in _ROLE_PHRASE.finditer(view):
         run = " ".join(m.group(1).split())
         split = _split_role_run(run)
-        if split:
-            family, name = split
-            if surname(name)[:1].isupper() and surname(name).lower() not in ROLE_FAMILY:
-                idx.roles[family].append((m.start(), name, run))
-                idx.add_form(name, person=True, offset=m.start())
+        name = _role_name(split[1], split[2]) if split else None
+        if split and name:
+            idx.roles[split[0]].append((m.start(), name, run))
+            idx.add_form(name, person=True, offset=m.start())
     for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr|Miss)\.?[ \n]+(" + _NAME_TOKEN + r"(?:[ \n]+" + _NAME_TOKEN
                          + r"){0,2})", view):
         idx.add_form(m.group(1).replace("\n", " "), person=True, offset=m.start())
+    # Transcript labels: "President of Russia Vladimir Putin: ..." / "Jen Psaki: ..."
+    for m in _SPEAKER_LABEL.finditer(view):
+        idx.add_form(m.group(1), person=True, offset=m.start())
     for off, name in person_ents:
         idx.add_form(name, person=True, offset=off)
     idx.person_positions.sort()
