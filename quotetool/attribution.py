@@ -92,23 +92,35 @@ def _classify(span: Span) -> tuple[str, str | None]:
     head = span.root
     if head.lemma_.lower() in _AUTHOR_NOUNS and head.pos_ == "NOUN":
         return "author", None
-    for ent in span.ents:
-        if ent.label_ == "PERSON":
+    persons = [e for e in span.ents if e.label_ == "PERSON"]
+    # The person the head belongs to ("Clinton spokesman Jesse Lehrich" -> Lehrich, not Clinton).
+    for ent in persons:
+        if ent.start <= head.i < ent.end:
             return "name", ent.text
+    if head.ent_type_ in ("DATE", "TIME"):
+        return "none", None
+    if head.pos_ == "PROPN" and head.lower_ not in ROLE_FAMILY:
+        return "name", _propn_run(span, head)
+    persons = [e for e in persons if not e.text.endswith(("\u2019s", "'s"))]
+    if persons:
+        return "name", persons[-1].text
     if head.lower_ in ROLE_FAMILY:
         return "role", None
     for ent in span.ents:
         if ent.label_ in ("ORG", "NORP", "GPE", "FAC", "WORK_OF_ART") and ent.start <= head.i < ent.end:
             return "org", span.text if span[0].lower_ == "the" else ent.text
-    if head.pos_ == "PROPN":
-        # The run of proper nouns around the head: "Chairman McHenry" -> "McHenry".
-        start = end = head.i
-        while start - 1 >= span.start and span.doc[start - 1].pos_ == "PROPN":
-            start -= 1
-        while end + 1 < span.end and span.doc[end + 1].pos_ == "PROPN":
-            end += 1
-        return "name", span.doc[start:end + 1].text
     return "role", None
+
+
+def _propn_run(span: Span, head: Token) -> str:
+    """The run of proper nouns around the head: "Chairman McHenry" -> "Chairman McHenry"
+    (titles are stripped later by the name index)."""
+    start = end = head.i
+    while start - 1 >= span.start and span.doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    while end + 1 < span.end and span.doc[end + 1].pos_ == "PROPN":
+        end += 1
+    return span.doc[start:end + 1].text
 
 
 def _nearest_noun_before(verb: Token, lo: int, first: bool = False) -> Token | None:
@@ -150,8 +162,16 @@ def _after_verb_subject(verb: Token, hi: int) -> Token | None:
 def _make(doc: Doc, verb: Token | None, subj: Token | None, lo: int, hi: int, cue: str | None) -> Cue:
     if subj is None:
         return Cue(cue=cue)
-    if subj.lower_ in ("who", "that", "which") and verb is not None and verb.dep_ == "relcl":
-        subj = verb.head  # "Clinton, who said …": the relative clause's noun
+    if subj.lower_ in ("who", "that", "which", "whom"):
+        # "Clinton, who said …": the noun the relative clause hangs on.
+        if verb is not None and verb.dep_ == "relcl":
+            subj = verb.head
+        else:
+            prev = [t for t in doc[max(0, subj.i - 6):subj.i] if t.pos_ in ("PROPN", "NOUN")]
+            if not prev:
+                return Cue(cue=cue)
+            subj = prev[-1]
+            if False: pass
         lo = min(lo, subj.left_edge.i)
     span = _mention_span(subj, lo, hi)
     kind, name = _classify(span)
@@ -221,8 +241,11 @@ def _right_cue(doc: Doc, lo: int, hi: int, quote_text: str) -> Cue | None:
         reach, any_verb = 3, False
     if window and window[0].pos_ in ("SCONJ", "ADP", "CCONJ") or window and window[0].lower_ in ("when", "as", "which"):
         return None
-    for k, t in enumerate(window[:reach]):
-        if t.pos_ in ("VERB", "AUX") and (_is_reporting(t) or (any_verb and t.pos_ == "VERB")):
+    # Past the usual reach only a reporting verb counts, after a long appositive:
+    # "…,” Scott Pruitt, the Republican attorney general of Oklahoma, said.
+    far = 30 if any_verb else reach
+    for k, t in enumerate(window[:far]):
+        if t.pos_ in ("VERB", "AUX") and (_is_reporting(t) or (any_verb and k < reach and t.pos_ == "VERB")):
             if t.lemma_.lower() == "be":
                 continue
             subj = _verb_subject(t, lo, end)

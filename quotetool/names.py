@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 # Words that come before a name but are not part of it.
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mx", "prof", "professor", "rev", "gen",
+HONORIFICS = {"major", "admiral", "captain", "colonel", "sergeant", "lieutenant", "mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mx", "prof", "professor", "rev", "gen",
               "sen", "rep", "gov", "lt", "col", "capt", "sgt", "hon", "dame", "lord", "lady"}
 # Role nouns (lower case, single words or the last word of a phrase); each maps to a role family.
 ROLE_FAMILY = {
@@ -103,8 +103,11 @@ class NameIndex:
     #: (offset, surname) of person mentions in text order, for pronouns
     person_positions: list[tuple[int, str]] = field(default_factory=list)
     header_names: list[str] = field(default_factory=list)
+    #: surnames seen with a role, an honorific or a speaker label
+    evidenced: set[str] = field(default_factory=set)
 
-    def add_form(self, name: str, person: bool = False, offset: int | None = None) -> None:
+    def add_form(self, name: str, person: bool = False, offset: int | None = None,
+                 evidence: bool = False) -> None:
         name = strip_titles(name)
         toks = tokens_of(name)
         # "Russian Federation Vladimir Putin" -> "Vladimir Putin"; "Union State's" -> nothing.
@@ -119,6 +122,8 @@ class NameIndex:
         self.forms[sur.lower()][name] += 1
         if person:
             self.persons.add(sur.lower())
+            if evidence:
+                self.evidenced.add(sur.lower())
             if offset is not None:
                 self.person_positions.append((offset, sur.lower()))
 
@@ -135,19 +140,22 @@ class NameIndex:
         fitting = [c for c in fitting if len(tokens_of(c)) <= 4] or fitting
         return max(fitting, key=lambda c: (len(tokens_of(c)), cands.get(c, 0)))
 
+    def _strong(self) -> set[str]:
+        """Surnames surely of people: a one-word name that only the entity recogniser
+        called a person ("Laughter") needs a role, an honorific, a label or a second word."""
+        return {s for s in self.persons
+                if any(len(tokens_of(f)) > 1 for f in self.forms.get(s, ()))} | self.evidenced
+
     def main_person(self) -> str | None:
-        """The person the document is about: named in the header, else the most mentioned."""
-        counts = Counter({s: self.person_counts[s] for s in self.persons})
-        for h in self.header_names:
-            sur = surname(h).lower()
-            if sur in self.persons:
-                counts[sur] += 3 + counts[sur]
+        """The person the document is about: the most mentioned, a mention in the
+        header counting double ("Remarks by President Biden ...")."""
+        strong = self._strong()
+        counts = Counter({s: self.person_counts[s] for s in strong})
+        for sur in {surname(h).lower() for h in self.header_names} & strong:
+            counts[sur] += 3 + counts[sur]
         if not counts:
             return None
-        sur, _ = counts.most_common(1)[0]
-        best = max(self.forms[sur], key=lambda c: (self.forms[sur][c] > 0, len(tokens_of(c)) <= 4,
-                                                  len(tokens_of(c)))) if self.forms.get(sur) else sur
-        return best
+        return self.fullest(counts.most_common(1)[0][0])
 
     def role_holder(self, family: str, hint: str = "", before: int | None = None) -> str | None:
         """Who holds `family` ('president', 'minister', ...) in this document."""
@@ -167,8 +175,9 @@ class NameIndex:
 
     def nearest_person(self, offset: int) -> str | None:
         best = None
+        strong = self._strong()
         for off, sur in self.person_positions:
-            if off < offset:
+            if off < offset and sur in strong:
                 best = sur
             else:
                 break
@@ -254,20 +263,20 @@ def build_index(view: str, header: dict | None = None, person_ents: Iterable[tup
         name = _role_name(words, had_phrase)
         if name:
             idx.roles[family].append((-1, name, m.group(1)))
-            idx.add_form(name, person=True)
+            idx.add_form(name, person=True, evidence=True)
     for m in _ROLE_PHRASE.finditer(view):
         run = " ".join(m.group(1).split())
         split = _split_role_run(run)
         name = _role_name(split[1], split[2]) if split else None
         if split and name:
             idx.roles[split[0]].append((m.start(), name, run))
-            idx.add_form(name, person=True, offset=m.start())
+            idx.add_form(name, person=True, offset=m.start(), evidence=True)
     for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr|Miss)\.?[ \n]+(" + _NAME_TOKEN + r"(?:[ \n]+" + _NAME_TOKEN
                          + r"){0,2})", view):
-        idx.add_form(m.group(1).replace("\n", " "), person=True, offset=m.start())
+        idx.add_form(m.group(1).replace("\n", " "), person=True, offset=m.start(), evidence=True)
     # Transcript labels: "President of Russia Vladimir Putin: ..." / "Jen Psaki: ..."
     for m in _SPEAKER_LABEL.finditer(view):
-        idx.add_form(m.group(1), person=True, offset=m.start())
+        idx.add_form(m.group(1), person=True, offset=m.start(), evidence=True)
     for off, name in person_ents:
         idx.add_form(name, person=True, offset=off)
     idx.person_positions.sort()

@@ -38,6 +38,11 @@ def _entity(match: re.Match[str]) -> str:
     return ch + " " * (len(s) - 1)
 
 
+# Two apostrophes standing for a double mark (''like this'', common in news archives).
+_DOUBLE_APOS_OPEN = re.compile(r"(?<!\S)''(?=\S)")
+_DOUBLE_APOS_CLOSE = re.compile(r"(?<=\S)''(?!\w)")
+
+
 def clean_view(text: str) -> str:
     """Return a copy of `text`, same length, with formatting debris blanked out.
 
@@ -51,6 +56,9 @@ def clean_view(text: str) -> str:
     view = _HTML_ENTITY.sub(_entity, view)
     view = _BACKSLASH_ESCAPE.sub(" ", view)
     view = _MD_EMPHASIS.sub(_blank, view)
+    # ''x'' -> ' "x" ': the mark sits next to the words, so offsets stay right.
+    view = _DOUBLE_APOS_OPEN.sub(' "', view)
+    view = _DOUBLE_APOS_CLOSE.sub('" ', view)
     assert len(view) == len(text)
     return view
 
