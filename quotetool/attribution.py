@@ -205,7 +205,7 @@ def _is_reporting(t: Token) -> bool:
 _DASHES = {"\u2015", "\u2014", "\u2013", "-", "--"}
 
 
-def _right_cue(doc: Doc, lo: int, hi: int, quote_text: str) -> Cue | None:
+def _right_cue(doc: Doc, lo: int, hi: int, quote_text: str, after: int) -> Cue | None:
     """“…,” the President said. / “…,” said Mrs. Trump. / “…” ― Jane Doe."""
     toks = [t for t in doc[lo:hi] if not t.is_space]
     if not toks:
@@ -216,14 +216,15 @@ def _right_cue(doc: Doc, lo: int, hi: int, quote_text: str) -> Cue | None:
         if t.text in (".", "!", "?") and t.i > lo and not _abbreviation(t):
             end = t.i
             break
-    if toks[0].text in _DASHES:
-        # A byline after the quote: “…” ― Krystal Correa
-        nxt = [t for t in doc[toks[0].i + 1:end] if not t.is_space]
+    gap = doc.text[after:toks[0].idx]
+    if toks[0].text in _DASHES or any(c in gap for c in "\u2015\u2014\u2013"):
+        # A byline after the quote: “…” ― Krystal Correa (the dash may be glued to the mark)
+        nxt = [t for t in doc[lo:end] if not t.is_space and t.text not in _DASHES]
         if nxt and nxt[0].pos_ in ("PROPN", "NOUN") and nxt[0].text[:1].isupper():
             head = nxt[0]
-            while head.head.i != head.i and toks[0].i < head.head.i < end and head.head.pos_ == "PROPN":
+            while head.head.i != head.i and nxt[0].i <= head.head.i < end and head.head.pos_ == "PROPN":
                 head = head.head
-            found = _make(doc, None, head, toks[0].i + 1, end, toks[0].text)
+            found = _make(doc, None, head, nxt[0].i, end, "\u2015")
             if found.kind in ("name", "org", "label"):
                 return found
     window = [t for t in doc[lo:end] if not t.is_space and not t.is_punct]
@@ -325,7 +326,7 @@ def find_cue(doc: Doc, offset: int, quote: QuoteSpan, bounds: tuple[int, int]) -
     if inline is not None:
         return inline
     r_lo, r_hi = _token_range(doc, after, hi_char)
-    right = _right_cue(doc, r_lo, r_hi, quote_text) if r_hi > r_lo else None
+    right = _right_cue(doc, r_lo, r_hi, quote_text, after) if r_hi > r_lo else None
     if right is not None:
         return right
     # The left context starts at the sentence start (or the previous quote).
