@@ -350,7 +350,7 @@ class Resolved:
     source: str
 
 
-def resolve(cue: Cue, index: NameIndex, at: int, previous: str | None) -> Resolved:
+def resolve(cue: Cue, index: NameIndex, at: int, previous: str | None, previous_at: int = -1) -> Resolved:
     """Turn a cue's mention into a speaker name (see module docs)."""
     if cue.kind in ("name", "label") and cue.name:
         name = strip_titles(cue.name) or cue.name
@@ -365,9 +365,14 @@ def resolve(cue: Cue, index: NameIndex, at: int, previous: str | None) -> Resolv
         if low in ("i", "we"):
             main = index.main_person()
             return Resolved(main or previous, "pronoun")
-        if previous:
+        # "he" is the latest person in subject position: the previous quote's
+        # speaker, unless someone else was the subject of a sentence since.
+        subject = index.subject_before(at)
+        if previous and (subject is None or previous_at >= subject[0]):
             return Resolved(previous, "pronoun")
-        return Resolved(index.nearest_person(at) or index.main_person(), "pronoun")
+        if subject is not None:
+            return Resolved(subject[1], "pronoun")
+        return Resolved(previous or index.nearest_person(at) or index.main_person(), "pronoun")
     if cue.kind == "author":
         return Resolved(index.main_person(), "role")
     if cue.kind == "role" and cue.mention:

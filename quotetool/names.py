@@ -103,6 +103,8 @@ class NameIndex:
     #: (offset, surname) of person mentions in text order, for pronouns
     person_positions: list[tuple[int, str]] = field(default_factory=list)
     header_names: list[str] = field(default_factory=list)
+    #: (offset, name) of people in subject position in the parsed text, in order
+    subjects: list[tuple[int, str]] = field(default_factory=list)
     #: surnames seen with a role, an honorific or a speaker label
     evidenced: set[str] = field(default_factory=set)
 
@@ -172,6 +174,10 @@ class NameIndex:
             score[surname(name).lower()] += 1 + self.person_counts[surname(name).lower()]
         sur = score.most_common(1)[0][0]
         return self.fullest(next(n for _, n, _ in cands if surname(n).lower() == sur))
+
+    def subject_before(self, offset: int) -> tuple[int, str] | None:
+        k = bisect.bisect_left(self.subjects, (offset, ""))
+        return self.subjects[k - 1] if k > 0 else None
 
     def nearest_person(self, offset: int) -> str | None:
         best = None

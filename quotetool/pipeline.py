@@ -10,6 +10,7 @@ the regex name index covers them.
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -116,6 +117,7 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
     index = build_index(plan.view, header, person_ents,
                         exclude=[(q.open_mark, q.end) for q in plan.spans])
 
+    index.subjects = _subjects(seg_doc, plan.spans, index)
     cues: list[Cue] = []
     for i, q in enumerate(plan.spans):
         para = plan.paras[q.paragraph]
@@ -136,10 +138,10 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
 
     quotes: list[Quote] = []
     previous: str | None = None
-    previous_para = -10
+    previous_para, previous_at = -10, -1
     for i, (q, cue) in enumerate(zip(plan.spans, cues)):
         near = q.paragraph - previous_para <= 1
-        res = resolve(cue, index, q.open_mark, previous if near else None)
+        res = resolve(cue, index, q.open_mark, previous if near else None, previous_at)
         speaker, source, mention, cue_text = res.speaker, res.source, cue.mention, cue.cue
         if cue.kind == "none":
             follow = next((c for s, c in zip(plan.spans[i + 1:], cues[i + 1:])
@@ -152,9 +154,40 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
                 speaker = index.main_person()
                 source = "document" if speaker else "none"
         if speaker:
-            previous, previous_para = speaker, q.paragraph
+            previous, previous_para, previous_at = speaker, q.paragraph, q.open_mark
         quotes.append(Quote(q.start, q.end, plan.text[q.start:q.end], speaker, mention, cue_text, source))
     return Document(id=id, text=plan.text, header=header, quotes=quotes, encoding=encoding)
+
+
+def _subjects(seg_doc: dict[tuple[int, int], Doc], spans: list[QuoteSpan], index: Any) -> list[tuple[int, str]]:
+    """People in subject position outside the quotes, in text order: what a later
+    "he said" most likely points back to."""
+    from .names import ROLE_FAMILY
+
+    inside = [(q.open_mark, q.end) for q in spans]
+    starts = [a for a, _ in inside]
+    out: list[tuple[int, str]] = []
+    for (lo, _), doc in seg_doc.items():
+        for ent in doc.ents:
+            root = ent.root
+            if ent.label_ != "PERSON" or root.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            at = lo + ent.start_char
+            k = bisect.bisect_right(starts, at) - 1
+            if k >= 0 and at < inside[k][1]:
+                continue
+            out.append((at, index.fullest(ent.text)))
+        for tok in doc:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in ROLE_FAMILY and not tok.ent_type_:
+                at = lo + tok.idx
+                k = bisect.bisect_right(starts, at) - 1
+                if k >= 0 and at < inside[k][1]:
+                    continue
+                holder = index.role_holder(ROLE_FAMILY[tok.lower_]) or None
+                if holder:
+                    out.append((at, holder))
+    out.sort()
+    return out
 
 
 def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bool = True,
