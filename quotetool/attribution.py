@@ -314,14 +314,16 @@ def inline_label(quote_text: str) -> Cue | None:
     return Cue(cue=":", mention=m.group(1) + ":", kind="label", name=m.group(1).title())
 
 
-def find_cue(doc: Doc, offset: int, quote: QuoteSpan, bounds: tuple[int, int]) -> Cue:
+def find_cue(doc: Doc, offset: int, quote: QuoteSpan, bounds: tuple[int, int], quote_text: str) -> Cue:
     """Look around `quote` in `doc` (which starts at character `offset` of the
     whole text) between `bounds` (whole-text offsets of the neighbouring quotes'
-    marks, or the paragraph edges) for the cue and the speaker's mention."""
+    marks, or the paragraph edges) for the cue and the speaker's mention.
+
+    `quote_text` is the quote's words; the Doc itself may have them blanked out
+    (see `pipeline`), since only the words around a quote say who spoke."""
     after = (quote.close_mark + 1 if quote.close_mark is not None else quote.end) - offset
     before = quote.open_mark - offset
     lo_char, hi_char = bounds[0] - offset, bounds[1] - offset
-    quote_text = doc.text[quote.start - offset:quote.end - offset]
     inline = inline_label(quote_text)
     if inline is not None:
         return inline

@@ -83,6 +83,33 @@ class _Plan:
     spans: list[QuoteSpan]
     paras: list[tuple[int, int]]
     segments: list[tuple[int, int]]  # (start, end) of each piece of text to parse
+    parse_text: str = ""  # the view with quote interiors blanked: what the parser reads
+
+    def pieces(self) -> list[str]:
+        return [parse_view(self.parse_text[lo:hi]) for lo, hi in self.segments]
+
+
+_KEEP_TAIL = ",.?!\u2014\u2013-:;\u2026"
+
+
+def _blank_quotes(view: str, spans: list[QuoteSpan]) -> str:
+    """The view with each quote's words blanked but its first word and final
+    punctuation, same length. Who said a quote is told by the words around it;
+    the parser need not read the quote itself, which is most of a news text:
+    “I ,” the head of state added. parses like the whole sentence, far faster."""
+    out = []
+    pos = 0
+    for q in spans:
+        first = q.start
+        while first < q.end and not view[first].isspace():
+            first += 1
+        last = q.end - 1 if view[q.end - 1] in _KEEP_TAIL else q.end
+        if last > first:
+            out.append(view[pos:first])
+            out.append(" " * (last - first))
+            pos = last
+    out.append(view[pos:])
+    return "".join(out)
 
 
 def _plan(text: str, header: bool) -> _Plan:
@@ -99,7 +126,7 @@ def _plan(text: str, header: bool) -> _Plan:
             if view[prev[0]:prev[1]].rstrip().endswith(":"):
                 wanted.add(q.paragraph - 1)
     segments = [paras[i] for i in sorted(wanted)]
-    return _Plan(text, release, view, spans, paras, segments)
+    return _Plan(text, release, view, spans, paras, segments, _blank_quotes(view, spans))
 
 
 def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> Document:
@@ -128,12 +155,12 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
               else para[0])
         hi = next_in_para.open_mark if next_in_para else para[1]
         doc = seg_doc[para]
-        cue = find_cue(doc, para[0], q, (lo, hi))
+        cue = find_cue(doc, para[0], q, (lo, hi), plan.view[q.start:q.end])
         if cue.kind == "none" and q.paragraph > 0 and plan.view[para[0]:q.open_mark].strip() == "":
             prev_para = plan.paras[q.paragraph - 1]
             if prev_para in seg_doc and plan.view[prev_para[0]:prev_para[1]].endswith(":"):
                 lead = QuoteSpan(prev_para[1], prev_para[1], prev_para[1], None, q.paragraph - 1)
-                cue = find_cue(seg_doc[prev_para], prev_para[0], lead, prev_para)
+                cue = find_cue(seg_doc[prev_para], prev_para[0], lead, prev_para, "")
         cues.append(cue)
 
     quotes: list[Quote] = []
@@ -206,7 +233,7 @@ def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bo
     """
     nlp = nlp or load_nlp()
     plan = _plan(text, header)
-    docs = list(nlp.pipe(parse_view(plan.view[lo:hi]) for lo, hi in plan.segments))
+    docs = list(nlp.pipe(plan.pieces()))
     return _finish(plan, docs, id, encoding)
 
 
@@ -219,7 +246,7 @@ def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], 
             plans.append(_plan(text, header))
         except Exception as e:  # a bug must cost one document, not the batch
             plans.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
-    pieces = [parse_view(p.view[lo:hi]) for p in plans if isinstance(p, _Plan) for lo, hi in p.segments]
+    pieces = [piece for p in plans if isinstance(p, _Plan) for piece in p.pieces()]
     parsed = iter(nlp.pipe(pieces, batch_size=batch_size))
     out: list[Document | Failure] = []
     for (id_, _, enc), plan in zip(items, plans):
