@@ -125,8 +125,45 @@ def _plan(text: str, header: bool) -> _Plan:
             prev = paras[q.paragraph - 1]
             if view[prev[0]:prev[1]].rstrip().endswith(":"):
                 wanted.add(q.paragraph - 1)
-    segments = [paras[i] for i in sorted(wanted)]
+    segments: list[tuple[int, int]] = []
+    for i in sorted(wanted):
+        segments.extend(_windows(view, paras[i], [q for q in spans if q.paragraph == i]))
     return _Plan(text, release, view, spans, paras, segments, _blank_quotes(view, spans))
+
+
+#: A paragraph longer than this (a transcript on one line, a scraped page with no
+#: breaks) is parsed in windows around its quotes instead, so no piece comes near
+#: spaCy's max_length and memory stays bounded.
+MAX_SEGMENT = 20_000
+_WINDOW_CONTEXT = 600
+
+
+def _windows(view: str, para: tuple[int, int], quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
+    """The pieces of one paragraph to parse: the paragraph, or windows around its quotes."""
+    lo, hi = para
+    if hi - lo <= MAX_SEGMENT or not quotes:
+        return [para]
+    marks: list[int] = []
+    for q in quotes:
+        close = q.close_mark if q.close_mark is not None else q.end
+        # A quote longer than a window is parsed around each of its two marks.
+        marks.extend([q.open_mark, close] if close - q.open_mark > MAX_SEGMENT // 2 else [q.open_mark])
+        if close - q.open_mark <= MAX_SEGMENT // 2:
+            marks.append(close)
+    out: list[tuple[int, int]] = []
+    for mark in sorted(marks):
+        start = max(lo, mark - _WINDOW_CONTEXT)
+        end = min(hi, mark + _WINDOW_CONTEXT)
+        # Start and end at white space, so no word is cut.
+        while start > lo and not view[start - 1].isspace() and mark - start < 2 * _WINDOW_CONTEXT:
+            start -= 1
+        while end < hi and not view[end].isspace() and end - mark < 2 * _WINDOW_CONTEXT:
+            end += 1
+        if out and start <= out[-1][1] and end - out[-1][0] <= MAX_SEGMENT:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> Document:
@@ -135,6 +172,12 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
     from .names import build_index
 
     seg_doc = {seg: doc for seg, doc in zip(plan.segments, docs)}
+    seg_starts = [lo for lo, _ in plan.segments]
+
+    def segment_of(at: int) -> tuple[int, int] | None:
+        k = bisect.bisect_right(seg_starts, at) - 1
+        return plan.segments[k] if k >= 0 and at <= plan.segments[k][1] else None
+
     person_ents = []
     for (lo, _), doc in seg_doc.items():
         for ent in doc.ents:
@@ -154,8 +197,8 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
         lo = (prev_in_para.close_mark + 1 if prev_in_para and prev_in_para.close_mark is not None
               else para[0])
         hi = next_in_para.open_mark if next_in_para else para[1]
-        doc = seg_doc[para]
-        cue = find_cue(doc, para[0], q, (lo, hi), plan.view[q.start:q.end])
+        seg = segment_of(q.open_mark) or para
+        cue = find_cue(seg_doc[seg], seg[0], q, (max(lo, seg[0]), min(hi, seg[1])), plan.view[q.start:q.end])
         if cue.kind == "none" and q.paragraph > 0 and plan.view[para[0]:q.open_mark].strip() == "":
             prev_para = plan.paras[q.paragraph - 1]
             if prev_para in seg_doc and plan.view[prev_para[0]:prev_para[1]].endswith(":"):
