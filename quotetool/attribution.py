@@ -91,6 +91,15 @@ def _classify(span: Span) -> tuple[str, str | None]:
         return "pronoun", None
     head = span.root
     if head.lemma_.lower() in _AUTHOR_NOUNS and head.pos_ == "NOUN":
+        # "Statement from the President", "a letter by Jane Roe": the source is the speaker.
+        for prep in head.children:
+            if prep.lower_ in ("from", "by", "of"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is not None and pobj.pos_ in ("PROPN", "NOUN", "PRON"):
+                    inner = span.doc[pobj.left_edge.i:pobj.right_edge.i + 1]
+                    kind, name = _classify(inner)
+                    if kind in ("name", "role", "org"):
+                        return kind, name
         return "author", None
     persons = [e for e in span.ents if e.label_ == "PERSON"]
     # The person the head belongs to ("Clinton spokesman Jesse Lehrich" -> Lehrich, not Clinton).
@@ -378,7 +387,7 @@ def resolve(cue: Cue, index: NameIndex, at: int, previous: str | None, previous_
     if cue.kind == "author":
         return Resolved(index.main_person(), "role")
     if cue.kind == "role" and cue.mention:
-        words = cue.mention.lower().replace("\u2019s", "").split()
+        words = re.findall(r"[a-z.-]+", cue.mention.lower().replace("\u2019s", ""))
         family = next((ROLE_FAMILY[w] for w in reversed(words) if w in ROLE_FAMILY), None)
         if "head" in words and "state" in words:
             family = "president"

@@ -85,7 +85,7 @@ def surname(name: str) -> str:
     toks = tokens_of(strip_titles(name))
     while toks and toks[-1].lower().rstrip(".") in ("jr", "sr", "ii", "iii"):
         toks = toks[:-1]
-    return toks[-1].rstrip(".,:;").rstrip("\u2019s").rstrip("'s") if toks else ""
+    return re.sub(r"(?:\u2019|')s?$", "", toks[-1].rstrip(".,:;")) if toks else ""
 
 
 @dataclass
