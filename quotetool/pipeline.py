@@ -213,6 +213,8 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
         near = q.paragraph - previous_para <= 1
         res = resolve(cue, index, q.open_mark, previous if near else None, previous_at)
         speaker, source, mention, cue_text = res.speaker, res.source, cue.mention, cue.cue
+        if cue.kind == "none" and _is_scare_quote(plan, q, seg_doc, segment_of):
+            continue
         if cue.kind == "none":
             follow = next((c for s, c in zip(plan.spans[i + 1:], cues[i + 1:])
                            if s.paragraph == q.paragraph and c.kind != "none"), None)
@@ -227,6 +229,30 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
             previous, previous_para, previous_at = speaker, q.paragraph, q.open_mark
         quotes.append(Quote(q.start, q.end, plan.text[q.start:q.end], speaker, mention, cue_text, source))
     return Document(id=id, text=plan.text, header=header, quotes=quotes, encoding=encoding)
+
+
+#: Words before a short quote that make it a name or a so-called term, not speech:
+#: the "reset", so-called "experts", our nation's "oldest service", as "Police Week".
+_SCARE_LEFT_POS = {"DET", "ADJ", "ADP", "PRON", "PART", "NUM"}
+
+
+def _is_scare_quote(plan: _Plan, q: QuoteSpan, seg_doc: dict[tuple[int, int], Doc],
+                    segment_of: Any) -> bool:
+    """A short quote with no cue of its own, inside a sentence, after a determiner,
+    adjective or preposition: a scare quote or a title, which the guidelines leave out."""
+    words = plan.view[q.start:q.end].split()
+    if len(words) > 4 or plan.view[q.start:q.end].rstrip()[-1:] in (",", "?", "!"):
+        return False
+    seg = segment_of(q.open_mark)
+    if seg is None:
+        return False
+    doc = seg_doc[seg]
+    before = [t for t in doc if t.idx + len(t) <= q.open_mark - seg[0] and not t.is_space]
+    if not before:
+        return False
+    prev = before[-1]
+    return prev.lower_ in ("so-called", "called") or (prev.pos_ in _SCARE_LEFT_POS and not prev.is_punct
+                                                     and prev.lower_ not in ("that", "to", "i", "we"))
 
 
 def _subjects(seg_doc: dict[tuple[int, int], Doc], spans: list[QuoteSpan], index: Any) -> list[tuple[int, str]]:
