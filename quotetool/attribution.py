@@ -108,16 +108,14 @@ def _classify(span: Span) -> tuple[str, str | None]:
             return "name", ent.text
     if head.ent_type_ in ("DATE", "TIME"):
         return "none", None
+    for ent in span.ents:
+        if ent.label_ in ("ORG", "NORP", "GPE", "FAC") and ent.start <= head.i < ent.end:
+            return "org", span.text if span[0].lower_ == "the" else ent.text
     if head.pos_ == "PROPN" and head.lower_ not in ROLE_FAMILY:
         return "name", _propn_run(span, head)
     persons = [e for e in persons if not e.text.endswith(("\u2019s", "'s"))]
     if persons:
         return "name", persons[-1].text
-    if head.lower_ in ROLE_FAMILY:
-        return "role", None
-    for ent in span.ents:
-        if ent.label_ in ("ORG", "NORP", "GPE", "FAC", "WORK_OF_ART") and ent.start <= head.i < ent.end:
-            return "org", span.text if span[0].lower_ == "the" else ent.text
     return "role", None
 
 
@@ -237,6 +235,10 @@ def _right_cue(doc: Doc, lo: int, hi: int, quote_text: str, after: int) -> Cue |
             if found.kind in ("name", "org", "label"):
                 return found
     window = [t for t in doc[lo:end] if not t.is_space and not t.is_punct]
+    if len(window) > 2 and window[0].lower_ == "according" and window[1].lower_ == "to":
+        # “…,” according to the Port Authority.
+        pobj = next((c for c in window[1].children if c.dep_ == "pobj"), None) or window[2]
+        return _make(doc, None, pobj, window[1].i, end, "according to")
     last = quote_text.rstrip()[-1:]
     # How far the cue may be: after a comma the clause continues ("…,” Flynn, a top
     # surrogate, said); after ?/! a cue follows at once; after a full stop the
@@ -370,6 +372,9 @@ def resolve(cue: Cue, index: NameIndex, at: int, previous: str | None, previous_
         full = index.fullest(name)
         return Resolved(full, "name" if cue.kind == "name" else "label")
     if cue.kind == "org" and cue.name:
+        # The entity recogniser sometimes calls a person an organisation ("Ms Jones").
+        if surname(cue.name).lower() in index.persons:
+            return Resolved(index.fullest(cue.name), "name")
         return Resolved(cue.name, "name")
     if cue.kind == "pronoun" and cue.mention:
         low = cue.mention.lower()

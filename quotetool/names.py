@@ -66,9 +66,14 @@ def tokens_of(name: str) -> list[str]:
     return [t for t in re.split(r"[\s]+", name.strip()) if t]
 
 
+_SUFFIXES = ("jr", "sr", "ii", "iii", "iv")
+
+
 def strip_titles(name: str) -> str:
     """'Mr. Putin' -> 'Putin'; 'Belarus President Aleksandr Lukashenko' -> 'Aleksandr Lukashenko'."""
     toks = tokens_of(name)
+    while len(toks) > 1 and _bare(toks[-1]) in _SUFFIXES:
+        toks = toks[:-1]
     # Keep the tail after the last role/honorific word.
     cut = 0
     for i, t in enumerate(toks[:-1]):
@@ -83,7 +88,7 @@ def strip_titles(name: str) -> str:
 
 def surname(name: str) -> str:
     toks = tokens_of(strip_titles(name))
-    while toks and toks[-1].lower().rstrip(".") in ("jr", "sr", "ii", "iii"):
+    while toks and _bare(toks[-1]) in _SUFFIXES:
         toks = toks[:-1]
     return re.sub(r"(?:\u2019|')s?$", "", toks[-1].rstrip(".,:;")) if toks else ""
 
@@ -105,6 +110,8 @@ class NameIndex:
     header_names: list[str] = field(default_factory=list)
     #: (offset, name) of people in subject position in the parsed text, in order
     subjects: list[tuple[int, str]] = field(default_factory=list)
+    #: full-name forms known to be people's
+    person_forms: set[str] = field(default_factory=set)
     #: surnames seen with a role, an honorific or a speaker label
     evidenced: set[str] = field(default_factory=set)
 
@@ -123,6 +130,7 @@ class NameIndex:
             return
         self.forms[sur.lower()][name] += 1
         if person:
+            self.person_forms.add(name)
             self.persons.add(sur.lower())
             if evidence:
                 self.evidenced.add(sur.lower())
@@ -138,6 +146,10 @@ class NameIndex:
             return name
         given = {t.lower() for t in tokens_of(name)}
         fitting = [c for c in cands if given <= {t.lower() for t in tokens_of(c)}] or [name]
+        # A form known to be a person's (role phrase, label, entity) beats a bare
+        # capitalised run, which may have swallowed a ministry ("Infrastructure Irina ...").
+        full_person = [c for c in fitting if c in self.person_forms and len(tokens_of(c)) > 1]
+        fitting = full_person or fitting
         # Longest form that is not absurdly long (a run that swallowed other words).
         fitting = [c for c in fitting if len(tokens_of(c)) <= 4] or fitting
         return max(fitting, key=lambda c: (len(tokens_of(c)), cands.get(c, 0)))
@@ -266,6 +278,8 @@ def build_index(view: str, header: dict | None = None, person_ents: Iterable[tup
             words = words[:3]
             while len(words) > 1 and _bare(words[-1]) not in idx.forms:
                 words.pop()
+            if len(words) == 1 and _bare(words[0]) not in idx.forms:
+                words = split[1][:2]  # the body never names them: a name is two words
         name = _role_name(words, had_phrase)
         if name:
             idx.roles[family].append((-1, name, m.group(1)))

@@ -218,7 +218,12 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
         if cue.kind == "none":
             follow = next((c for s, c in zip(plan.spans[i + 1:], cues[i + 1:])
                            if s.paragraph == q.paragraph and c.kind != "none"), None)
-            if previous and near:
+            carried = plan.spans[i - 1].close_mark is None if i > 0 else False
+            if q.close_mark is None and follow is None and not (previous and near and carried):
+                # The first paragraph of a multi-paragraph quote: the speaker is named
+                # where the quote goes on ("“A.\n\n“B,” Mr Baker said.").
+                follow = _continued_cue(plan, cues, i)
+            if previous and near and (carried or follow is None):
                 speaker, source = previous, "continuation"
             elif follow is not None:
                 speaker, source = resolve(follow, index, q.open_mark, None).speaker, "continuation"
@@ -229,6 +234,23 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
             previous, previous_para, previous_at = speaker, q.paragraph, q.open_mark
         quotes.append(Quote(q.start, q.end, plan.text[q.start:q.end], speaker, mention, cue_text, source))
     return Document(id=id, text=plan.text, header=header, quotes=quotes, encoding=encoding)
+
+
+def _continued_cue(plan: _Plan, cues: list[Any], i: int) -> Any:
+    """The first cue along the chain of quotes that continue quote i in the next
+    paragraphs (each opening its paragraph, all but the last unclosed)."""
+    j = i
+    while j + 1 < len(plan.spans):
+        nxt = plan.spans[j + 1]
+        para = plan.paras[nxt.paragraph]
+        if nxt.paragraph != plan.spans[j].paragraph + 1 or plan.view[para[0]:nxt.open_mark].strip():
+            return None
+        if cues[j + 1].kind != "none":
+            return cues[j + 1]
+        if nxt.close_mark is not None:
+            return None
+        j += 1
+    return None
 
 
 #: Words before a short quote that make it a name or a so-called term, not speech:

@@ -125,9 +125,19 @@ def _scan_paragraph(text: str, lo: int, hi: int, index: int) -> list[QuoteSpan]:
         if e > s and not _looks_like_title(text[s:e]):
             spans.append(QuoteSpan(s, e, open_mark, close_mark, index))
 
+    # The last mark that could close a single-marked quote: double marks before it,
+    # inside an open ‘…’, are nested (British style: ‘He said “go home” and left,’).
+    last_single_close = -1
+    for k in range(hi - 1, lo - 1, -1):
+        if text[k] in "\u2019'" and _closes(text, k, lo, hi) and not _is_apostrophe(text, k, lo, hi):
+            last_single_close = k
+            break
+
     for i in range(lo, hi):
         ch = text[i]
         if ch in DOUBLE_MARKS:
+            if single_at is not None and i < last_single_close:
+                continue
             single_at = None  # a double mark ends any single-mark guess
             if open_at is None:
                 if _opens(text, i, lo, hi) or (ch in _OPENERS and not _closes(text, i, lo, hi)):

@@ -62,10 +62,7 @@ CASES = [
         "Minister of Infrastructure Irina Kovalenko opened the new border crossing on Thursday.\n\n"
         "\"We promised to open it before winter,\" Kovalenko said.",
         [("We promised to open it before winter,", "Irina Kovalenko", "Kovalenko", "said", "name")],
-        id="surname-after-minister-of-x",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "the name index keeps the capitalised run 'Infrastructure Irina Kovalenko' after "
-            "'Minister of', so fullest() returns 'Infrastructure Irina Kovalenko'"))),
+        id="surname-after-minister-of-x"),
     # --- pronouns resolve to the nearest fitting speaker --------------------------------------
     pytest.param(
         "Finance Minister Olga Petrenko presented the budget on Monday.\n\nDeputy Minister Ivan Kravchuk "
@@ -103,11 +100,7 @@ CASES = [
         "four years.\n\n“But the wait was worth it,” Mr Baker said.",
         [("It took us four years.", "Tom Baker", None, None, "continuation"),
          ("But the wait was worth it,", "Tom Baker", "Mr Baker", "said", "name")],
-        id="multi-paragraph-quote-takes-the-following-speaker",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "a cue-less first paragraph of a multi-paragraph quote only looks for a cue in its own "
-            "paragraph; with no previous speaker it falls back to the document's main person "
-            "(Anna Berg, speaker_source 'document') instead of the next paragraph's speaker"))),
+        id="multi-paragraph-quote-takes-the-following-speaker"),
     # --- labels, "according to", inverted verbs, bylines -------------------------------------
     pytest.param(
         "**Jane Roe, Chair of the Harbor Council:** “The bridge will open in May.”",
@@ -125,22 +118,15 @@ CASES = [
         "According to the Department of Agriculture, “more than forty thousand students took part.”",
         [("more than forty thousand students took part.", "the Department of Agriculture",
           "the Department of Agriculture", "according to", "name")],
-        id="according-to-organisation-before",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "the mention is 'the Department of Agriculture' but the speaker is cut to 'Department'"))),
+        id="according-to-organisation-before"),
     pytest.param(
         "Harbor traffic grew by a third, “more than in any year since 1990,” according to Mayor Tom Baker.",
         [("more than in any year since 1990,", "Tom Baker", "Mayor Tom Baker", "according to", "name")],
-        id="according-to-after",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "_right_cue() has no 'according to': the cue and mention after the quote are lost "
-            "(cue None, mention None; the speaker only comes from the document fallback)"))),
+        id="according-to-after"),
     pytest.param(
         "“Traffic grew by a third,” according to the Port Authority.",
         [("Traffic grew by a third,", "the Port Authority", "the Port Authority", "according to", "name")],
-        id="according-to-organisation-after",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "_right_cue() has no 'according to': speaker, mention and cue are all None"))),
+        id="according-to-organisation-after"),
     # --- the header names the role holder ----------------------------------------------------
     pytest.param(
         "Meeting with Governor of Tula Region Ilya Markov\nMarch 26, 2000, 12:10\nThe Kremlin, Moscow\n\n"
@@ -152,10 +138,7 @@ CASES = [
         "The new law bans dumping in the country's rivers. “Clean rivers are our shared duty,” the "
         "President said.",
         [("Clean rivers are our shared duty,", "Anna Berg", "the President", "said", "role")],
-        id="role-holder-named-only-in-title-case-title",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "build_index() trims a Title Case title's name to words the body also names; the body "
-            "never says 'Berg', so the President resolves to 'Anna'"))),
+        id="role-holder-named-only-in-title-case-title"),
     pytest.param(
         "“The bridge will open in May,” said Senator John Doe.",
         [("The bridge will open in May,", "John Doe", "Senator John Doe", "said", "name")],
@@ -190,7 +173,6 @@ def test_nobody_to_name_gives_null_speaker(nlp) -> None:
         "Keep off the grass.", None, None, None, "none")
 
 
-@pytest.mark.xfail(strict=True, reason="quotetool/__init__.py does not export extract (issue 2 asks for quotetool.extract(text))")
 def test_top_level_extract_api(nlp) -> None:
     text = "“The bridge will open in May,” said Senator John Doe."
     doc = quotetool.extract(text, nlp=nlp)
@@ -223,9 +205,7 @@ def test_header_is_never_searched_for_quotes(nlp) -> None:
     ("Belarus President Aleksandr Lukashenko", "Lukashenko"),
     ("Putin\u2019s", "Putin"),
     ("Robert J. Dole Jr.", "Dole"),
-    pytest.param("Martin Luther King Jr.", "King", marks=pytest.mark.xfail(strict=True, reason=(
-        "strip_titles() takes 'King' for a role word (ROLE_FAMILY 'king') when a suffix follows, "
-        "cuts the name to 'Jr.', and surname() returns ''"))),
+    pytest.param("Martin Luther King Jr.", "King"),
     ("Ivan Kravets", "Kravets"),
     ("Mary Jones", "Jones"),
 ])

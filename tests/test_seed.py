@@ -109,13 +109,6 @@ SAMPLE_HEADERS = {
 }
 
 # Known wrong answers of the code (see the final report); a fix turns these into XPASS failures.
-_KOVALENKO = ("after 'Minister of Infrastructure Irina Kovalenko' the name index keeps the capitalised "
-              "run 'Infrastructure Irina Kovalenko', and fullest() returns it as her name")
-SAMPLE_XFAIL: dict[tuple[str, int], str] = {
-    **{("ministry_statement.txt", k): _KOVALENKO for k in range(5)},
-    ("whitehouse_style.md", 5): ("'According to the Department of Agriculture': the mention is right but the "
-                                 "speaker comes out as 'Department', not the organisation's name"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -141,9 +134,7 @@ def test_sample_quotes_and_header(sample_docs, name: str) -> None:
 def _sample_params():
     for name, quotes in sorted(SAMPLE_QUOTES.items()):
         for k, (first, _, speaker, mention, cue) in enumerate(quotes):
-            reason = SAMPLE_XFAIL.get((name, k))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(name, k, first, (speaker, mention, cue), marks=marks, id=f"{name}-{k}")
+            yield pytest.param(name, k, first, (speaker, mention, cue), id=f"{name}-{k}")
 
 
 @pytest.mark.parametrize("name, k, first, expected", list(_sample_params()))
