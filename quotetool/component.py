@@ -1,7 +1,8 @@
 """The spaCy component: ``nlp.add_pipe("quotetool")`` sets ``doc.spans["quotes"]``.
 
-Each span carries ``span._.speaker``, ``span._.speaker_mention``, ``span._.cue``
-and ``span._.speaker_source`` as plain strings (msgpack-safe, so
+Each span carries ``span._.speaker``, ``span._.speaker_mention``, ``span._.cue``,
+``span._.speaker_source`` and the exact ``span._.quote`` (with ``quote_start`` /
+``quote_end``) as plain values (msgpack-safe, so
 ``nlp.pipe(..., n_process=2)`` works). The component runs the same code as
 `quotetool.extract`, on the whole already-parsed Doc; no header is split off
 (a Doc is usually a body), unless ``header`` is set in the config.
@@ -12,7 +13,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-_EXTENSIONS = ("speaker", "speaker_mention", "cue", "speaker_source")
+# quote / quote_start / quote_end: the exact words and character offsets, which a
+# span (snapped to tokens) cannot always give where a mark is glued to a word.
+_EXTENSIONS = ("speaker", "speaker_mention", "cue", "speaker_source", "quote", "quote_start", "quote_end")
 for _name in _EXTENSIONS:
     if not Span.has_extension(_name):  # registered at import: worker processes see it too
         Span.set_extension(_name, default=None)
@@ -45,6 +48,7 @@ class QuoteExtractor:
             span._.speaker_mention = q.speaker_mention
             span._.cue = q.cue
             span._.speaker_source = q.speaker_source
+            span._.quote, span._.quote_start, span._.quote_end = q.quote, q.start, q.end
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc

@@ -64,14 +64,14 @@ def test_component_agrees_with_extract(qnlp, nlp) -> None:
         assert span.end_char == q.end
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "char_span(alignment_mode='expand') widens a span to the token boundary: where the tokenizer "
-    "keeps the mark on the word (Lavrov.\u201cAs, added.\u201dI), the span starts at the mark, so "
-    "3 of the seed's 7 spans include their opening quotation mark"))
-def test_component_spans_exclude_the_marks(qnlp, nlp) -> None:
-    _doc, spans, quotes = _seed_both(qnlp, nlp)
-    assert [(s.start_char, s.end_char) for s in spans] == [(q.start, q.end) for q in quotes]
-    assert [s.text for s in spans] == [q.quote for q in quotes]
+def test_component_spans_carry_the_exact_quote(qnlp, nlp) -> None:
+    # A span must follow token boundaries; where the tokenizer keeps a mark on the word
+    # (Lavrov.“As, added.”I) the span starts at the mark. The exact quote and
+    # its offsets are on the span's extensions.
+    doc, spans, quotes = _seed_both(qnlp, nlp)
+    assert [(s._.quote_start, s._.quote_end) for s in spans] == [(q.start, q.end) for q in quotes]
+    assert [s._.quote for s in spans] == [q.quote for q in quotes]
+    assert all(doc.text[s._.quote_start:s._.quote_end] == s._.quote for s in spans)
 
 
 def test_no_quotes_gives_an_empty_group(qnlp) -> None:
