@@ -160,6 +160,14 @@ class NameIndex:
         return {s for s in self.persons
                 if any(len(tokens_of(f)) > 1 for f in self.forms.get(s, ()))} | self.evidenced
 
+    def _first_seen(self, sur: str) -> int:
+        return next((off for off, s in self.person_positions if s == sur), 1 << 62)
+
+    def _best(self, counts: Counter[str]) -> str:
+        """The most counted surname; ties go to the one named first, then by spelling,
+        so the answer never depends on set or hash order."""
+        return min(counts, key=lambda s: (-counts[s], self._first_seen(s), s))
+
     def main_person(self) -> str | None:
         """The person the document is about: the most mentioned, a mention in the
         header counting double ("Remarks by President Biden ...")."""
@@ -169,7 +177,7 @@ class NameIndex:
             counts[sur] += 3 + counts[sur]
         if not counts:
             return None
-        return self.fullest(counts.most_common(1)[0][0])
+        return self.fullest(self._best(counts))
 
     def role_holder(self, family: str, hint: str = "", before: int | None = None) -> str | None:
         """Who holds `family` ('president', 'minister', ...) in this document."""
@@ -184,7 +192,7 @@ class NameIndex:
         score: Counter[str] = Counter()
         for off, name, _ in cands:
             score[surname(name).lower()] += 1 + self.person_counts[surname(name).lower()]
-        sur = score.most_common(1)[0][0]
+        sur = self._best(score)
         return self.fullest(next(n for _, n, _ in cands if surname(n).lower() == sur))
 
     def subject_before(self, offset: int) -> tuple[int, str] | None:
