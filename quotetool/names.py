@@ -108,6 +108,8 @@ class NameIndex:
     #: (offset, surname) of person mentions in text order, for pronouns
     person_positions: list[tuple[int, str]] = field(default_factory=list)
     header_names: list[str] = field(default_factory=list)
+    #: who the header says wrote or gave the text: "Remarks by President Biden ..."
+    author: str | None = None
     #: (offset, name) of people in subject position in the parsed text, in order
     subjects: list[tuple[int, str]] = field(default_factory=list)
     #: full-name forms known to be people's
@@ -142,6 +144,13 @@ class NameIndex:
         name = strip_titles(name)
         sur = surname(name).lower()
         cands = self.forms.get(sur)
+        if len(tokens_of(name)) == 1 and not any(len(tokens_of(c)) > 1 for c in cands or ()):
+            # A first name alone ("Bob"): the person whose full name starts with it.
+            first = name.lower()
+            owners = [c for forms in self.forms.values() for c in forms
+                      if len(tokens_of(c)) > 1 and tokens_of(c)[0].lower() == first]
+            if owners:
+                return self.fullest(max(owners, key=lambda c: self.person_counts[surname(c).lower()]))
         if not cands:
             return name
         given = {t.lower() for t in tokens_of(name)}
@@ -169,8 +178,10 @@ class NameIndex:
         return min(counts, key=lambda s: (-counts[s], self._first_seen(s), s))
 
     def main_person(self) -> str | None:
-        """The person the document is about: the most mentioned, a mention in the
-        header counting double ("Remarks by President Biden ...")."""
+        """The person the document is about: the header's author ("Remarks by President
+        Biden"), else the most mentioned, a mention in the header counting double."""
+        if self.author:
+            return self.fullest(self.author)
         strong = self._strong()
         counts = Counter({s: self.person_counts[s] for s in strong})
         for sur in {surname(h).lower() for h in self.header_names} & strong:
@@ -259,6 +270,10 @@ _ROLE_PHRASE = re.compile(
     + r"(?:[ \n]+" + _NAME_TOKEN + r"){1,4})")
 
 
+# "Remarks by President Joe Biden at ...", "Statement from the Press Secretary on ..."
+_BY_AUTHOR = re.compile(r"\b(?:Remarks|Statement|Address|Speech|Excerpts|Op-Ed|Letter|Message|Interview|"
+                        r"Readout|Message)\b[^:]{0,60}?\b(?:by|from)\s+((?:[A-Z][\w.\u2019'-]*\s+){0,3}"
+                        + _NAME_TOKEN + r")")
 _SPEAKER_LABEL = re.compile(r"^[ \t*]*(?:[A-Z][\w.\u2019'-]*[ \t]+){0,6}?(" + _NAME_TOKEN + r"[ \t]+"
                             + _NAME_TOKEN + r")[ \t*]*:", re.M)
 
@@ -326,4 +341,9 @@ def build_index(view: str, header: dict | None = None, person_ents: Iterable[tup
             if isinstance(value, str):
                 for m in _CAP_RUN.finditer(value):
                     idx.header_names.append(m.group(0))
+        title = header.get("title")
+        if isinstance(title, str):
+            by = _BY_AUTHOR.search(re.sub(r"\s+", " ", title))
+            if by:
+                idx.author = re.sub(r"(?:\u2019|')s?$", "", strip_titles(by.group(1))) or None
     return idx

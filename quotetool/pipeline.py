@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import collections
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -218,6 +219,8 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
         speaker, source, mention, cue_text = res.speaker, res.source, cue.mention, cue.cue
         if cue.kind == "none" and _is_scare_quote(plan, q, seg_doc, segment_of):
             continue
+        if cue.kind in ("none", "label") and _rubric(plan.view, plan.paras[q.paragraph]):
+            continue
         if cue.kind == "none":
             follow = next((c for s, c in zip(plan.spans[i + 1:], cues[i + 1:])
                            if s.paragraph == q.paragraph and c.kind != "none"), None)
@@ -237,6 +240,19 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
             previous, previous_para, previous_at = speaker, q.paragraph, q.open_mark
         quotes.append(Quote(q.start, q.end, plan.text[q.start:q.end], speaker, mention, cue_text, source))
     return Document(id=id, text=plan.text, header=header, quotes=quotes, encoding=encoding)
+
+
+#: Paragraph labels that name no one: "MYTH: The bill “hurts families.”" quotes a claim
+#: without a source, which is not a quote of anyone's words.
+_RUBRICS = {"myth", "fact", "claim", "reality", "truth", "q", "a", "question", "answer", "note",
+            "update", "background", "editor's note", "editor\u2019s note", "fact check"}
+_LEADING_LABEL = re.compile(r"\s*([A-Za-z][A-Za-z'\u2019 ]{0,20}?)\s*:")
+
+
+def _rubric(view: str, para: tuple[int, int]) -> bool:
+    """Does the paragraph open with a rubric label (MYTH:, FACT:, Q:) rather than a speaker?"""
+    m = _LEADING_LABEL.match(view, para[0], para[1])
+    return bool(m) and m.group(1).strip().lower() in _RUBRICS
 
 
 def _continued_cue(plan: _Plan, cues: list[Any], i: int) -> Any:
