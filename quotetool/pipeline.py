@@ -219,7 +219,7 @@ def _finish(plan: _Plan, docs: Sequence[Doc], id: str, encoding: str | None) -> 
         speaker, source, mention, cue_text = res.speaker, res.source, cue.mention, cue.cue
         if cue.kind == "none" and _is_scare_quote(plan, q, seg_doc, segment_of):
             continue
-        if cue.kind in ("none", "label") and _rubric(plan.view, plan.paras[q.paragraph]):
+        if (cue.kind == "none" or cue.cue == ":") and _rubric(plan.view, plan.paras[q.paragraph]):
             continue
         if cue.kind == "none":
             follow = next((c for s, c in zip(plan.spans[i + 1:], cues[i + 1:])
