@@ -54,8 +54,9 @@ def _inflections(verb: str) -> set[str]:
 #: Every word form of the reporting verbs, to its base form.
 REPORTING_FORMS = {form: verb for verb in sorted(REPORTING_VERBS) for form in _inflections(verb)}
 _BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "am", "'s", "\u2019s", "'re", "\u2019re"}
+_QUOTING_FORMS = _inflections("quote") | _inflections("cite")
 PRONOUNS = {"he", "she", "they", "i", "we", "him", "her", "them", "it", "you"}
-_AUTHOR_NOUNS = {"message", "letter", "statement", "telegram", "address", "article", "post", "tweet",
+_AUTHOR_NOUNS = {"word", "words", "message", "letter", "statement", "telegram", "address", "article", "post", "tweet",
                  "release", "note", "op-ed", "report", "readout", "greeting", "greetings", "speech"}
 _QUOTE_CHARS = set("\u201c\u201d\u201e\u201f\"\u00ab\u00bb\u2033\u2018\u2019'")
 
@@ -305,6 +306,13 @@ def _left_cue(doc: Doc, lo: int, hi: int) -> Cue | None:
             pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 return _make(doc, None, pobj, t.i, hi, "according to")
+        if t.lower_ in _QUOTING_FORMS and t.pos_ == "VERB":
+            # "I quote him: “…”", "X quoted famous words by Reagan: “…”": the words are the
+            # quoted person's, not the quoter's.
+            obj = next((c for c in t.children if c.dep_ in ("dobj", "obj") and lo <= c.i < hi), None)
+            if obj is not None:
+                return _make(doc, t, obj, lo, hi, t.text)
+            return Cue(cue=t.text, mention=None, kind="pronoun-third")
         if _is_reporting(t):
             subj = _verb_subject(t, lo, hi)
             if subj is None:
@@ -397,6 +405,10 @@ def resolve(cue: Cue, index: NameIndex, at: int, previous: str | None, previous_
         if surname(cue.name).lower() in index.persons:
             return Resolved(index.fullest(cue.name), "name")
         return Resolved(cue.name, "name")
+    if cue.kind == "pronoun-third":
+        cue = Cue(cue=cue.cue, mention="he", kind="pronoun")
+        resolved = resolve(cue, index, at, previous, previous_at)
+        return Resolved(resolved.speaker, "pronoun")
     if cue.kind == "pronoun" and cue.mention:
         low = cue.mention.lower()
         if low in ("i", "we"):
