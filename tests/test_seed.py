@@ -39,7 +39,8 @@ def test_gold_file_is_consistent_with_the_text() -> None:
     """The hand-written gold itself: each quote sits between marks, followed by its mention and cue."""
     text = _read(SEED)
     gold = _gold()
-    assert set(gold) == {"id", "quotes"} and len(gold["quotes"]) == 7
+    assert set(gold) == {"id", "text", "quotes"} and len(gold["quotes"]) == 7
+    assert gold["text"] == text  # the gold shape of FORMAT.md, text included
     for q in gold["quotes"]:
         assert set(q) == set(FIELDS)
         assert text[q["start"] - 1] in "\u201c\u201d" and text[q["end"]] == "\u201d"
@@ -149,10 +150,14 @@ def test_sample_speaker(sample_docs, name: str, k: int, first: str, expected: tu
 
 
 def test_cli_on_the_samples_folder(runner) -> None:
-    # The gold file under samples/expected/ is not a corpus (no "text"): read releases only.
-    result = runner.invoke(cli, ["extract", str(SAMPLES), "-f", "jsonl", "--glob", "*.txt", "--glob", "*.md"])
+    # The whole folder, as a user would point the tool at it: the gold file under
+    # samples/expected/ has the gold shape with "text", so it reads as a one-document corpus.
+    result = runner.invoke(cli, ["extract", str(SAMPLES), "-f", "jsonl"])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    corpus = [r for r in records if r["id"] == "belarus_russia_relations"]
+    assert len(corpus) == 1 and len(corpus[0]["quotes"]) == 7
+    records = [r for r in records if r is not corpus[0]]
     names = sorted(Path(r["id"]).name for r in records)
     assert names == sorted(["belarus_russia_relations.txt", *SAMPLE_QUOTES])
     for record in records:
