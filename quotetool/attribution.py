@@ -3,10 +3,10 @@ then resolve the mention to a name with the document's `NameIndex`.
 
 Two steps, kept apart so the parse can run on only the paragraphs that need it:
 
-1. `find_cue(doc, offset, quote, others)` looks around one quote in a parsed
-   paragraph for the reporting verb and its subject ("…,” the head of state
-   added / said Mrs. Trump / Mr Putin said: “…” / according to X / a label
-   ``Name:``) and returns a `Cue` with character offsets into the whole text.
+1. `find_cue(doc, offset, quote, bounds, quote_text)` looks around one quote in
+   a parsed paragraph for the reporting verb and its subject ("…,” the head of
+   state added / said Mrs. Trump / Mr Putin said: “…” / according to X / a
+   label ``Name:`` / a byline ``― Name``) and returns a `Cue`.
 2. `resolve(...)` turns the mention into a speaker: a proper name to its
    fullest form, a role noun to the person holding that role, a pronoun to the
    nearest fitting speaker, and a quote with no cue to its neighbour's speaker.
@@ -23,15 +23,16 @@ from .names import ROLE_FAMILY, NameIndex, strip_titles, surname
 from .quotes import QuoteSpan
 
 REPORTING_VERBS = frozenset("""
-say add note stress tell assure emphasize emphasise state explain declare announce write tweet post
-remark recall comment continue insist argue claim warn urge point observe report reply respond answer
-ask admit acknowledge agree confirm deny suggest propose conclude describe call quote joke quip
-announce predict promise pledge vow express believe think feel reiterate underline underscore highlight
-mention indicate assert affirm maintain contend caution complain lament praise applaud thank welcome
-concede boast brag charge accuse blast slam criticize criticise condemn mock shout cry yell scream
-sing chant read testify inform advise recommend order demand request plead pray hope wish summarize
-summarise elaborate clarify specify contend counter retort interject begin start open close finish
-conclude sum put share reveal disclose acknowledge estimate forecast estimate
+accuse acknowledge add admit advise affirm agree announce answer applaud argue ask assert
+assure begin believe blast boast brag call caution chant charge claim clarify close comment
+complain concede conclude condemn confirm contend continue counter criticise criticize cry
+declare demand deny describe disclose elaborate emphasise emphasize estimate explain express
+feel finish forecast highlight hope indicate inform insist interject joke lament maintain
+mention mock note observe open order plead pledge point post praise pray predict promise
+propose put quip quote read recall recommend reiterate remark reply report request respond
+retort reveal say scream share shout sing slam specify start state stress suggest sum summarise
+summarize tell testify thank think tweet underline underscore urge vow warn welcome wish write
+yell
 """.split())
 _IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought",
               "feel": "felt", "begin": "began begun", "sing": "sang sung", "read": "read",
@@ -200,7 +201,6 @@ def _make(doc: Doc, verb: Token | None, subj: Token | None, lo: int, hi: int, cu
             if not prev:
                 return Cue(cue=cue)
             subj = prev[-1]
-            if False: pass
         lo = min(lo, subj.left_edge.i)
     span = _mention_span(subj, lo, hi)
     kind, name = _classify(span)
