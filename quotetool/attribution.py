@@ -14,6 +14,7 @@ Two steps, kept apart so the parse can run on only the paragraphs that need it:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -214,17 +215,22 @@ def _make(doc: Doc, verb: Token | None, subj: Token | None, lo: int, hi: int, cu
     return Cue(cue=cue, mention=_clean(span.text) or None, kind=kind, name=name)
 
 
+def token_starts(doc: Doc) -> list[int]:
+    """Character offsets of the Doc's tokens, computed once per Doc (a paragraph may
+    hold thousands of quotes; scanning its tokens for each would be quadratic)."""
+    starts = doc.user_data.get("quotetool_token_starts")
+    if starts is None:
+        starts = [t.idx for t in doc]
+        doc.user_data["quotetool_token_starts"] = starts
+    return starts
+
+
 def _token_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
     """Token indices [lo, hi) of tokens starting within the character range."""
-    lo = hi = None
-    for t in doc:
-        if t.idx >= start_char and lo is None:
-            lo = t.i
-        if t.idx < end_char:
-            hi = t.i + 1
-    if lo is None:
-        return len(doc), len(doc)
-    return lo, max(lo, hi or lo)
+    starts = token_starts(doc)
+    lo = bisect.bisect_left(starts, start_char)
+    hi = bisect.bisect_left(starts, end_char)
+    return lo, max(lo, hi)
 
 
 def _is_reporting(t: Token) -> bool:
@@ -414,6 +420,9 @@ def resolve(cue: Cue, index: NameIndex, at: int, previous: str | None, previous_
         if low in ("i", "we"):
             main = index.main_person()
             return Resolved(main or previous, "pronoun")
+        if low in ("they", "them", "you", "it"):
+            # A group, the listener or "it is said": no one person to name.
+            return Resolved(None, "pronoun")
         # "he" is the latest person in subject position: the previous quote's
         # speaker, unless someone else was the subject of a sentence since.
         subject = index.subject_before(at)

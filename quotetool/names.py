@@ -110,6 +110,9 @@ class NameIndex:
     header_names: list[str] = field(default_factory=list)
     #: who the header says wrote or gave the text: "Remarks by President Biden ..."
     author: str | None = None
+    # Answers computed once the index is built (it does not change after build_index).
+    _fullest_memo: dict[str, str] = field(default_factory=dict, repr=False)
+    _strong_memo: set[str] | None = field(default=None, repr=False)
     #: (offset, name) of people in subject position in the parsed text, in order
     subjects: list[tuple[int, str]] = field(default_factory=list)
     #: full-name forms known to be people's
@@ -119,6 +122,8 @@ class NameIndex:
 
     def add_form(self, name: str, person: bool = False, offset: int | None = None,
                  evidence: bool = False) -> None:
+        self._fullest_memo.clear()
+        self._strong_memo = None
         name = strip_titles(name)
         toks = tokens_of(name)
         # "Russian Federation Vladimir Putin" -> "Vladimir Putin"; "Union State's" -> nothing.
@@ -141,6 +146,11 @@ class NameIndex:
 
     def fullest(self, name: str) -> str:
         """The fullest form the document gives for the person `name` names."""
+        if name not in self._fullest_memo:
+            self._fullest_memo[name] = self._fullest(name)
+        return self._fullest_memo[name]
+
+    def _fullest(self, name: str) -> str:
         name = strip_titles(name)
         sur = surname(name).lower()
         cands = self.forms.get(sur)
@@ -166,11 +176,16 @@ class NameIndex:
     def _strong(self) -> set[str]:
         """Surnames surely of people: a one-word name that only the entity recogniser
         called a person ("Laughter") needs a role, an honorific, a label or a second word."""
-        return {s for s in self.persons
-                if any(len(tokens_of(f)) > 1 for f in self.forms.get(s, ()))} | self.evidenced
+        if self._strong_memo is None:
+            self._strong_memo = {s for s in self.persons
+                                 if any(len(tokens_of(f)) > 1 for f in self.forms.get(s, ()))} | self.evidenced
+        return self._strong_memo
 
     def _first_seen(self, sur: str) -> int:
-        return next((off for off, s in self.person_positions if s == sur), 1 << 62)
+        for off, s in self.person_positions:
+            if s == sur:
+                return off
+        return 1 << 62
 
     def _best(self, counts: Counter[str]) -> str:
         """The most counted surname; ties go to the one named first, then by spelling,
@@ -211,14 +226,13 @@ class NameIndex:
         return self.subjects[k - 1] if k > 0 else None
 
     def nearest_person(self, offset: int) -> str | None:
-        best = None
+        """The person named last before `offset` (outside quotes)."""
         strong = self._strong()
-        for off, sur in self.person_positions:
-            if off < offset and sur in strong:
-                best = sur
-            else:
-                break
-        return self.fullest(best) if best else None
+        k = bisect.bisect_left(self.person_positions, (offset, ""))
+        for _, sur in reversed(self.person_positions[max(0, k - 50):k]):
+            if sur in strong:
+                return self.fullest(sur)
+        return None
 
 
 def _bare(token: str) -> str:
