@@ -30,13 +30,14 @@ class QuoteExtractor:
         self.min_chars = min_chars
 
     def __call__(self, doc: Doc) -> Doc:
-        from .pipeline import _finish, _plan
+        from .plan import make_plan
+        from .speakers import attribute
 
-        plan = _plan(doc.text, self.header)
+        plan = make_plan(doc.text, self.header)
         # The Doc is already parsed: every segment is a slice of it.
         segs = [doc.char_span(lo, hi, alignment_mode="expand") for lo, hi in plan.segments]
         segs_docs = [s.as_doc() if s is not None else doc[0:0].as_doc() for s in segs]
-        result = _finish(plan, segs_docs, id="-", encoding=None)
+        result = attribute(plan, segs_docs, id="-", encoding=None)
         spans = []
         for q in result.quotes:
             if q.end - q.start < self.min_chars:

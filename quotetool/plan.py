@@ -1,0 +1,114 @@
+"""Plan the work for one text before any parsing: header, clean view, quotes, pieces to parse.
+
+Pure string code (no spaCy). The plan says which pieces of the text the parser
+must read: only paragraphs that hold a quote (plus a lead-in paragraph ending in
+a colon), with the quotes' own words blanked, and long paragraphs only in
+windows around their quote marks. Every piece keeps the text's offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .quotes import QuoteSpan, find_quote_spans, paragraphs
+from .release import Release, parse_release
+from .textview import clean_view, parse_view
+
+
+def _blank_header(view: str, body_start: int) -> str:
+    """The view with the header blanked (newlines kept), so only the body has quotes."""
+    head = "".join(c if c == "\n" else " " for c in view[:body_start])
+    return head + view[body_start:]
+
+
+@dataclass
+class Plan:
+    """What one text needs parsed, before any parsing happens."""
+
+    text: str
+    release: Release
+    view: str
+    spans: list[QuoteSpan]
+    paras: list[tuple[int, int]]
+    segments: list[tuple[int, int]]  # (start, end) of each piece of text to parse
+    parse_text: str = ""  # the view with quote interiors blanked: what the parser reads
+
+    def pieces(self) -> list[str]:
+        return [parse_view(self.parse_text[lo:hi]) for lo, hi in self.segments]
+
+
+_KEEP_TAIL = ",.?!\u2014\u2013-:;\u2026"
+
+
+def _blank_quotes(view: str, spans: list[QuoteSpan]) -> str:
+    """The view with each quote's words blanked but its first word and final
+    punctuation, same length. Who said a quote is told by the words around it;
+    the parser need not read the quote itself, which is most of a news text:
+    “I ,” the head of state added. parses like the whole sentence, far faster."""
+    out = []
+    pos = 0
+    for q in spans:
+        first = q.start
+        while first < q.end and not view[first].isspace():
+            first += 1
+        last = q.end - 1 if view[q.end - 1] in _KEEP_TAIL else q.end
+        if last > first:
+            out.append(view[pos:first])
+            out.append(" " * (last - first))
+            pos = last
+    out.append(view[pos:])
+    return "".join(out)
+
+
+def make_plan(text: str, header: bool) -> Plan:
+    release = parse_release(text) if header else Release({}, 0)
+    view = _blank_header(clean_view(text), release.body_start)
+    spans = find_quote_spans(view)
+    paras = paragraphs(view)
+    wanted: set[int] = set()
+    for q in spans:
+        wanted.add(q.paragraph)
+        lo = paras[q.paragraph][0]
+        if q.paragraph > 0 and view[lo:q.open_mark].strip() == "":
+            prev = paras[q.paragraph - 1]
+            if view[prev[0]:prev[1]].rstrip().endswith(":"):
+                wanted.add(q.paragraph - 1)
+    segments: list[tuple[int, int]] = []
+    for i in sorted(wanted):
+        segments.extend(_windows(view, paras[i], [q for q in spans if q.paragraph == i]))
+    return Plan(text, release, view, spans, paras, segments, _blank_quotes(view, spans))
+
+
+#: A paragraph longer than this (a transcript on one line, a scraped page with no
+#: breaks) is parsed in windows around its quotes instead, so no piece comes near
+#: spaCy's max_length and memory stays bounded.
+MAX_SEGMENT = 20_000
+_WINDOW_CONTEXT = 600
+
+
+def _windows(view: str, para: tuple[int, int], quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
+    """The pieces of one paragraph to parse: the paragraph, or windows around its quotes."""
+    lo, hi = para
+    if hi - lo <= MAX_SEGMENT or not quotes:
+        return [para]
+    marks: list[int] = []
+    for q in quotes:
+        close = q.close_mark if q.close_mark is not None else q.end
+        # A quote longer than a window is parsed around each of its two marks.
+        marks.extend([q.open_mark, close] if close - q.open_mark > MAX_SEGMENT // 2 else [q.open_mark])
+        if close - q.open_mark <= MAX_SEGMENT // 2:
+            marks.append(close)
+    out: list[tuple[int, int]] = []
+    for mark in sorted(marks):
+        start = max(lo, mark - _WINDOW_CONTEXT)
+        end = min(hi, mark + _WINDOW_CONTEXT)
+        # Start and end at white space, so no word is cut.
+        while start > lo and not view[start - 1].isspace() and mark - start < 2 * _WINDOW_CONTEXT:
+            start -= 1
+        while end < hi and not view[end].isspace() and end - mark < 2 * _WINDOW_CONTEXT:
+            end += 1
+        if out and start <= out[-1][1] and end - out[-1][0] <= MAX_SEGMENT:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
