@@ -8,6 +8,7 @@ stderr as `quotetool: error: PATH: reason`.
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import sys
 import tempfile
@@ -236,6 +237,118 @@ def extract(
         )
     if stats["errors"]:
         raise click.exceptions.Exit(1)
+
+
+@cli.command("evaluate")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("pred", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--confident-speakers-only",
+    is_flag=True,
+    help='Also leave gold quotes marked "speaker_confident": false out of attribution and end-to-end.',
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--errors",
+    "n_errors",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Also show the N documents with the most errors, gold and predicted quotes side by side.",
+)
+@click.option("--model", metavar="NAME", help="spaCy pipeline for the extraction (without PRED).")
+@click.option(
+    "-n",
+    "--jobs",
+    type=click.IntRange(min=-1),
+    default=1,
+    show_default=True,
+    help="Worker processes for the extraction (without PRED); 0 or -1 = all cores.",
+)
+def evaluate_command(
+    gold: str,
+    pred: str | None,
+    confident_speakers_only: bool,
+    as_json: bool,
+    n_errors: int,
+    model: str | None,
+    jobs: int,
+) -> None:
+    """Score quotes and speakers against the gold quotes in GOLD.
+
+    GOLD and PRED are JSONL files with one {"id", "text", "quotes"} document per line
+    (the gold format in the README); `quotetool extract` output is a valid PRED. Without
+    PRED, quotetool is first run on the gold texts. Prints quote precision, recall and F1
+    (overlap and exact), attribution accuracy and end-to-end P/R/F1.
+
+    \b
+    Example:
+        quotetool evaluate gold.jsonl
+        quotetool evaluate gold.jsonl pred.jsonl --errors 5
+        quotetool evaluate gold.jsonl --confident-speakers-only --json
+    """
+    from rich.console import Console
+
+    from . import evaluate as ev
+    from . import pipeline, render
+
+    err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+    failures: list[Any] = []
+    try:
+        gold_docs = ev.load_jsonl(gold)
+        if pred is not None:
+            pred_docs: Any = ev.load_jsonl(pred)
+        else:
+            progress = render.make_progress(err) if sys.stderr.isatty() else None
+            task = None
+            if progress is not None:
+                task = progress.add_task("Extracting", total=len(gold_docs), quotes=0)
+                progress.start()
+            counts = {"quotes": 0}
+
+            def advance(result: Any) -> None:
+                counts["quotes"] += len(getattr(result, "quotes", ()))
+                if progress is not None and task is not None:
+                    progress.update(task, advance=1, quotes=counts["quotes"])
+
+            try:
+                pred_docs, failures = ev.predict(
+                    gold_docs, model=model, n_process=jobs if jobs > 0 else _cpu_count(), on_result=advance
+                )
+            finally:
+                if progress is not None:
+                    progress.stop()
+    except (ev.EvaluationError, pipeline.QuotetoolError, OSError) as e:
+        err.print(f"quotetool: error: {render.safe_text(e)}")
+        raise click.exceptions.Exit(1) from None
+    for f in failures:
+        err.print(f"quotetool: error: {render.safe_text(f.id)}: {render.safe_text(f.reason)} (scored as no quotes)")
+    result = ev.evaluate(gold_docs, pred_docs, confident_speakers_only=confident_speakers_only)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(errors=n_errors), indent=2, ensure_ascii=False))
+    else:
+        out = Console(highlight=False, markup=False, emoji=False)
+        title = f"{gold} vs {pred if pred is not None else 'quotetool ' + __version__}"
+        ev.print_report(result, out, errors=n_errors, title=title)
+    if failures:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the records `extract` writes.
+
+    One record per document (jsonl: one per line; json: an array of them), or an
+    {"id", "error"} record with --errors-as-records.
+
+    \b
+    Example:
+        quotetool schema > record.schema.json
+        quotetool schema | jq '."$defs".quote.properties | keys'
+    """
+    from .schema import schema_text
+
+    click.echo(schema_text(), nl=False)
 
 
 def _n(count: int, noun: str) -> str:
