@@ -225,6 +225,15 @@ def token_starts(doc: Doc) -> list[int]:
     return starts
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, which spaCy rebuilds from all the tokens on every access, once per Doc."""
+    text = doc.user_data.get("quotetool_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["quotetool_text"] = text
+    return text
+
+
 def _token_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
     """Token indices [lo, hi) of tokens starting within the character range."""
     starts = token_starts(doc)
@@ -251,7 +260,7 @@ def _right_cue(doc: Doc, lo: int, hi: int, quote_text: str, after: int) -> Cue |
         if t.text in (".", "!", "?") and t.i > lo and not _abbreviation(t):
             end = t.i
             break
-    gap = doc.text[after:toks[0].idx]
+    gap = doc_text(doc)[after:toks[0].idx]
     if toks[0].text in _DASHES or any(c in gap for c in "\u2015\u2014\u2013"):
         # A byline after the quote: “…” ― Krystal Correa (the dash may be glued to the mark)
         nxt = [t for t in doc[lo:end] if not t.is_space and t.text not in _DASHES]

@@ -61,6 +61,12 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
                 cue = find_cue(seg_doc[prev_para], prev_para[0], lead, prev_para, "")
         cues.append(cue)
 
+    # For each quote, the next quote of its paragraph that has a cue (one backward pass).
+    next_cued: list[int | None] = [None] * len(plan.spans)
+    for i in range(len(plan.spans) - 2, -1, -1):
+        if plan.spans[i + 1].paragraph == plan.spans[i].paragraph:
+            next_cued[i] = i + 1 if cues[i + 1].kind != "none" else next_cued[i + 1]
+
     quotes: list[Quote] = []
     previous: str | None = None
     previous_para, previous_at = -10, -1
@@ -73,8 +79,7 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
         if (cue.kind == "none" or cue.cue == ":") and _rubric(plan.view, plan.paras[q.paragraph]):
             continue
         if cue.kind == "none":
-            follow = next((c for s, c in zip(plan.spans[i + 1:], cues[i + 1:])
-                           if s.paragraph == q.paragraph and c.kind != "none"), None)
+            follow = cues[next_cued[i]] if next_cued[i] is not None else None
             carried = plan.spans[i - 1].close_mark is None if i > 0 else False
             if q.close_mark is None and follow is None and not (previous and near and carried):
                 # The first paragraph of a multi-paragraph quote: the speaker is named
