@@ -79,7 +79,8 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
         if (cue.kind == "none" or cue.cue == ":") and _rubric(plan.view, plan.paras[q.paragraph]):
             continue
         if cue.kind == "none":
-            follow = cues[next_cued[i]] if next_cued[i] is not None else None
+            k = next_cued[i]
+            follow = cues[k] if k is not None else None
             carried = plan.spans[i - 1].close_mark is None if i > 0 else False
             if q.close_mark is None and follow is None and not (previous and near and carried):
                 # The first paragraph of a multi-paragraph quote: the speaker is named
@@ -108,7 +109,7 @@ _LEADING_LABEL = re.compile(r"\s*([A-Za-z][A-Za-z'\u2019 ]{0,20}?)\s*:")
 def _rubric(view: str, para: tuple[int, int]) -> bool:
     """Does the paragraph open with a rubric label (MYTH:, FACT:, Q:) rather than a speaker?"""
     m = _LEADING_LABEL.match(view, para[0], para[1])
-    return bool(m) and m.group(1).strip().lower() in _RUBRICS
+    return m is not None and m.group(1).strip().lower() in _RUBRICS
 
 
 def _continued_cue(plan: Plan, cues: list[Any], i: int) -> Any:
