@@ -12,29 +12,69 @@ quantifiers).
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 
-# Whitespace that spaCy would keep as separate tokens ("the\u00a0President").
-_SPACE_LIKE = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff\t\r\f\v]")
-# Markdown/HTML debris: tags, comments, link targets, emphasis, escapes.
-_HTML_TAG = re.compile(r"<!--[^>]{0,2000}-->|</?[A-Za-z][^<>\n]{0,500}>")
+# Line breaks other than LF: a lone CR (old Mac files), vertical tab (Word's manual line
+# break), form feed, the ASCII separators, NEL and the Unicode line/paragraph separators.
+_LINE_BREAK_LIKE = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Whitespace that spaCy would keep as separate tokens ("the\u00a0President"), the CR of a
+# CRLF, and invisible bidi controls.
+_SPACE_LIKE = re.compile("[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff\t\r"
+                         "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Terminal escape sequences left in scraped or logged text: CSI ("\x1b[31m"), OSC
+# ("\x1b]0;title\x07") and two-character escapes. Bounded, so linear.
+_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,2000}(?:\x07|\x1b\\)|[@-Z\\-_])")
+# Other control characters, and lone surrogates (from a JSON corpus's "\ud800"), which
+# the parser cannot even encode.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Markdown/HTML debris: tags, comments, link targets, emphasis, escapes, blockquote marks.
+# (The comment pattern stops at "<" too, so "<!--<!--<!--..." is linear.)
+_HTML_TAG = re.compile(r"<!--[^<>]{0,2000}-->|</?[A-Za-z][^<>\n]{0,500}>")
+# Tags that end a block: the tag's last character becomes a line break, so "</p><p>"
+# is a blank line (a paragraph break) and "<br>" a hard wrap.
+_BLOCK_TAG = re.compile(r"(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|section|article|header|footer|hr)\b",
+                        re.I)
 _MD_LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)")
 _MD_EMPHASIS = re.compile(r"\*{1,3}|(?<![A-Za-z0-9])_{1,3}|_{1,3}(?![A-Za-z0-9])")
+_MD_BLOCKQUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?){1,8}", re.M)
 _BACKSLASH_ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>$\"'])")
-_HTML_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{1,6}|#x[0-9A-Fa-f]{1,5});")
-_ENTITY_CHARS = {"&amp;": "&", "&quot;": '"', "&ldquo;": "\u201c", "&rdquo;": "\u201d",
-                 "&lsquo;": "\u2018", "&rsquo;": "\u2019", "&nbsp;": " ", "&#39;": "'",
-                 "&#8220;": "\u201c", "&#8221;": "\u201d", "&#8217;": "\u2019", "&mdash;": "\u2014"}
+_HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
 def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 
 
-def _entity(match: re.Match[str]) -> str:
-    # The entity's character stands at the entity's first position, padding after it.
+def _tag(match: re.Match[str]) -> str:
     s = match.group(0)
-    ch = _ENTITY_CHARS.get(s.lower(), " ")
+    name = s[2:] if s.startswith("</") else s[1:]
+    if _BLOCK_TAG.match(name):
+        return " " * (len(s) - 1) + "\n"
+    return " " * len(s)
+
+
+def _entity(match: re.Match[str]) -> str:
+    """The entity's character, padded with spaces to the entity's length.
+
+    The character sits next to the text it belongs to: at the entity's end when text
+    follows it directly (``&ldquo;Hello`` -> ``      “Hello``, ``don&rsquo;t`` ->
+    ``don      ’t``), else at its start (``Hello,&rdquo; she`` -> ``Hello,”       she``),
+    so quote marks open and close where they should.
+    """
+    s = match.group(0)
+    ch = html.unescape(s)
+    if ch == s:
+        return s  # not an entity after all ("&nosuch;")
+    if len(ch) != 1 or ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+        ch = " "
+    text, start, end = match.string, match.start(), match.end()
+    before_space = start == 0 or text[start - 1].isspace()
+    after = text[end] if end < len(text) else " "
+    if not after.isspace() and (before_space or after.isalnum()):
+        return " " * (len(s) - 1) + ch
     return ch + " " * (len(s) - 1)
 
 
@@ -47,19 +87,28 @@ def clean_view(text: str) -> str:
     """Return a copy of `text`, same length, with formatting debris blanked out.
 
     Line breaks inside paragraphs stay newlines (paragraph detection needs
-    them); `parse_view` turns them into spaces for the parser.
+    them); `parse_view` turns them into spaces for the parser. Other line
+    breaks (lone CR, U+2028, ...) become newlines; control characters and
+    escape sequences become spaces; lone surrogates become U+FFFD.
     """
-    view = _SPACE_LIKE.sub(" ", text)
-    view = _HTML_TAG.sub(_blank, view)
-    view = _MD_LINK_TARGET.sub(lambda m: " " * (m.end() - m.start()), view)
+    view = _LINE_BREAK_LIKE.sub("\n", text)
+    view = _SPACE_LIKE.sub(" ", view)
+    if "\x1b" in view:
+        view = _ANSI_ESCAPE.sub(_blank, view)
+    view = _CONTROL.sub(" ", view)
+    view = _SURROGATE.sub("\ufffd", view)
+    view = _HTML_TAG.sub(_tag, view)
+    view = _MD_LINK_TARGET.sub(_blank, view)
     view = view.replace("[", " ")
     view = _HTML_ENTITY.sub(_entity, view)
     view = _BACKSLASH_ESCAPE.sub(" ", view)
     view = _MD_EMPHASIS.sub(_blank, view)
+    view = _MD_BLOCKQUOTE.sub(_blank, view)
     # ''x'' -> ' "x" ': the mark sits next to the words, so offsets stay right.
     view = _DOUBLE_APOS_OPEN.sub(' "', view)
     view = _DOUBLE_APOS_CLOSE.sub('" ', view)
-    assert len(view) == len(text)
+    if len(view) != len(text):  # a bug here would shift every offset: fail loudly
+        raise AssertionError("clean_view changed the text's length")
     return view
 
 
