@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -103,7 +105,10 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         if data.startswith(bom):
             return _strict(data, name, len(bom)), name + ("-sig" if name == "utf-8" else "")
     sample = data[:_SAMPLE]
-    if b"\0" in data or len(sample) - len(sample.translate(None, _BINARY_CONTROLS)) > max(2, len(sample) // 100):
+    # NUL never appears in a text file; other controls do, a few (a stray BEL or backspace
+    # from a terminal log): only a text that is more than 1/20 controls is binary.
+    controls = len(sample) - len(sample.translate(None, _BINARY_CONTROLS))
+    if b"\0" in data or controls > max(2, len(sample) // 20):
         raise DecodeError("binary file")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -231,7 +236,7 @@ def iter_sources(
                 if isinstance(item, SourceError):
                     yield item
                 else:
-                    yield from _read_path(item, encoding, max_bytes)
+                    yield from _read_path(item, encoding, max_bytes, walked=True)
             if not found and on_warning is not None:
                 on_warning(given, "no files matching " + ", ".join(patterns))
         else:
@@ -258,47 +263,99 @@ def count_sources(paths: Iterable[str | os.PathLike[str]], *, glob_patterns: Ite
 
 
 def _walk(top: str, patterns: tuple[str, ...]) -> Iterator[str | SourceError]:
-    """Matching files under `top`, depth first in name order, each real folder once."""
-    seen: set[tuple[int, int]] = set()
+    """Matching files under `top`, depth first in name order, each real folder once.
 
-    def walk(folder: str, rel: str) -> Iterator[str | SourceError]:
+    Iterative (a folder nested thousands deep is no recursion error); a symlink loop is
+    read once; a matching name that is a broken link, a named pipe, a socket or a device
+    is an error (reading a pipe would wait forever), never a hang.
+    """
+    seen: set[tuple[int, int]] = set()
+    # A stack of iterators over each open folder's (sorted) entries.
+    stack: list[Iterator[tuple[str, str, os.DirEntry[str]]]] = []
+
+    def enter(folder: str, rel: str) -> SourceError | None:
         try:
             st = os.stat(folder)
             if (st.st_dev, st.st_ino) in seen:
-                return  # a symlink loop, or a folder reached twice: read it once
+                return None  # a symlink loop, or a folder reached twice: read it once
             seen.add((st.st_dev, st.st_ino))
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            yield SourceError(folder, _os_reason(e))
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = os.path.join(folder, entry.name)
-            sub = f"{rel}/{entry.name}" if rel else entry.name
-            try:
-                is_dir = entry.is_dir()  # follows symlinks; loops are caught by `seen`
-            except OSError:
-                is_dir = False
-            if is_dir:
-                yield from walk(path, sub)
-            elif _matches(entry.name.lower(), sub.lower(), patterns):
-                yield path
+            return SourceError(folder, _os_reason(e))
+        stack.append(
+            (os.path.join(folder, e.name), f"{rel}/{e.name}" if rel else e.name, e)
+            for e in entries
+            if not e.name.startswith(".")
+        )
+        return None
 
-    yield from walk(top, "")
+    err = enter(top, "")
+    if err is not None:
+        yield err
+    while stack:
+        nxt = next(stack[-1], None)
+        if nxt is None:
+            stack.pop()
+            continue
+        path, sub, entry = nxt
+        try:
+            is_dir = entry.is_dir()  # follows symlinks; loops are caught by `seen`
+        except OSError:
+            is_dir = False
+        if is_dir:
+            err = enter(path, sub)
+            if err is not None:
+                yield err
+            continue
+        if not _matches(entry.name.lower(), sub.lower(), patterns):
+            continue
+        try:
+            is_file = entry.is_file()
+        except OSError:
+            is_file = False
+        if is_file:
+            yield path
+            continue
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            yield SourceError(path, "broken symbolic link" if entry.is_symlink() else _os_reason(e))
+            continue
+        yield SourceError(path, f"not a regular file ({_file_kind(st.st_mode)})")
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 def _matches(name: str, rel: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(rel if "/" in p else name, p) for p in patterns)
 
 
-def _read_path(path: str, encoding: str | None, max_bytes: int) -> Iterator[Source | SourceError]:
+def _read_path(path: str, encoding: str | None, max_bytes: int,
+               walked: bool = False) -> Iterator[Source | SourceError]:
+    """Read one file. A file found by a folder walk is opened without blocking and must
+    still be a regular file (it may have been replaced by a pipe since the walk saw it);
+    a file named on the command line may be anything readable (a pipe, /dev/stdin)."""
     if path.lower().endswith(".jsonl"):
         yield from _read_corpus(path, encoding, max_bytes)
         return
     try:
-        with open(path, "rb") as f:
+        with open(path, "rb", opener=_open_nonblocking if walked else None) as f:
+            st = os.fstat(f.fileno())
+            if walked and not stat.S_ISREG(st.st_mode):
+                yield SourceError(path, f"not a regular file ({_file_kind(st.st_mode)})")
+                return
+            if stat.S_ISREG(st.st_mode) and st.st_size > max_bytes:
+                yield SourceError(path, _too_large(max_bytes))
+                return
             data = f.read(max_bytes + 1)  # bounded even for /dev/zero or a growing file
     except OSError as e:
         yield SourceError(path, _os_reason(e))
@@ -306,9 +363,18 @@ def _read_path(path: str, encoding: str | None, max_bytes: int) -> Iterator[Sour
     yield _from_bytes(path, path, data, encoding, max_bytes)
 
 
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"too large (over {max_bytes // (1024 * 1024)} MB)" if max_bytes >= 1024 * 1024 \
+        else f"too large (over {max_bytes} bytes)"
+
+
 def _from_bytes(id_: str, path: str | None, data: bytes, encoding: str | None, max_bytes: int) -> Source | SourceError:
     if len(data) > max_bytes:
-        return SourceError(id_, f"too large (over {max_bytes // (1024 * 1024)} MB)")
+        return SourceError(id_, _too_large(max_bytes))
     try:
         text, used = decode_bytes(data, encoding)
     except DecodeError as e:
@@ -317,39 +383,41 @@ def _from_bytes(id_: str, path: str | None, data: bytes, encoding: str | None, m
 
 
 def _read_corpus(path: str, encoding: str | None, max_bytes: int) -> Iterator[Source | SourceError]:
-    """One Source per non-blank line of a JSONL corpus; a bad line is a `file:line` error."""
-    codec = codecs.lookup(encoding or "utf-8").name
+    """One Source per non-blank line of a JSONL corpus; a bad line is a `file:line` error.
+
+    UTF-8 unless `encoding` says otherwise; a corpus starting with a UTF-16 or UTF-32 BOM
+    (PowerShell's default) is read in that encoding.
+    """
     try:
         f = open(path, "rb")
     except OSError as e:
         yield SourceError(path, _os_reason(e))
         return
     with f:
+        try:
+            head = f.peek(4)[:4] if hasattr(f, "peek") else b""
+        except OSError:
+            head = b""
+        codec = codecs.lookup(encoding or "utf-8").name
+        if encoding is None:
+            codec = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
+        if codec.startswith(("utf-16", "utf-32")):
+            lines = _text_lines(f, codec, max_bytes)
+        else:
+            lines = _byte_lines(f, codec, max_bytes)
         lineno = 0
-        while True:
-            try:
-                raw = f.readline(max_bytes + 1)
-            except OSError as e:
-                yield SourceError(f"{path}:{lineno + 1}", _os_reason(e))
-                return
-            if not raw:
-                return
+        for item in lines:
             lineno += 1
             where = f"{path}:{lineno}"
-            if len(raw) > max_bytes:
-                while raw and not raw.endswith(b"\n"):  # skip the rest of the line
-                    raw = f.readline(1024 * 1024)
-                yield SourceError(where, f"line too large (over {max_bytes // (1024 * 1024)} MB)")
+            if isinstance(item, _LineError):
+                yield SourceError(where, item.reason)
+                if item.fatal:
+                    return
                 continue
-            if lineno == 1 and codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            if not raw.strip():
+            if not item.strip():
                 continue
             try:
-                obj = json.loads(raw.decode(codec))
-            except UnicodeDecodeError as e:
-                yield SourceError(where, f"not valid {codec} ({_describe(e, 0)})")
-                continue
+                obj = json.loads(item)
             except ValueError as e:
                 yield SourceError(where, f"not valid JSON ({e})")
                 continue
@@ -358,6 +426,67 @@ def _read_corpus(path: str, encoding: str | None, max_bytes: int) -> Iterator[So
                 continue
             id_ = obj.get("id")
             yield Source(where if id_ is None else str(id_), obj["text"], codec, path)
+
+
+@dataclass(frozen=True)
+class _LineError:
+    """A corpus line that could not be read; `fatal` when nothing after it can be."""
+
+    reason: str
+    fatal: bool = False
+
+
+def _byte_lines(f: BinaryIO, codec: str, max_bytes: int) -> Iterator[str | _LineError]:
+    """The lines of an ASCII-compatible corpus (UTF-8, cp1252, ...), decoded one by one."""
+    first = True
+    while True:
+        try:
+            raw = f.readline(max_bytes + 1)
+        except OSError as e:
+            yield _LineError(_os_reason(e), fatal=True)
+            return
+        if not raw:
+            return
+        if len(raw) > max_bytes:
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+                raw = f.readline(1024 * 1024)
+            yield _LineError("line " + _too_large(max_bytes))
+            first = False
+            continue
+        if first and codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        first = False
+        try:
+            yield raw.decode(codec)
+        except UnicodeDecodeError as e:
+            yield _LineError(f"not valid {codec} ({_describe(e, 0)})")
+
+
+def _text_lines(f: BinaryIO, codec: str, max_bytes: int) -> Iterator[str | _LineError]:
+    """The lines of a UTF-16 or UTF-32 corpus (whose newline is more than one byte)."""
+    head = f.peek(4)[:4] if hasattr(f, "peek") else b""
+    boms = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) if codec.startswith("utf-32") else \
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    # "utf-16"/"utf-32" read the BOM, pick the byte order from it and drop it.
+    text = io.TextIOWrapper(f, encoding=codec[:6] if head.startswith(boms) else codec, errors="strict")
+    limit = max_bytes // 2  # characters: at least two bytes each
+    while True:
+        try:
+            line = text.readline(limit + 1)
+            if len(line) > limit:
+                while line and not line.endswith("\n"):
+                    line = text.readline(1024 * 1024)
+                yield _LineError("line " + _too_large(max_bytes))
+                continue
+        except UnicodeDecodeError as e:
+            yield _LineError(f"not valid {codec} ({e.reason})", fatal=True)
+            return
+        except OSError as e:
+            yield _LineError(_os_reason(e), fatal=True)
+            return
+        if not line:
+            return
+        yield line.lstrip("\ufeff")
 
 
 def _os_reason(e: OSError) -> str:
