@@ -195,7 +195,7 @@ def extract(
                 say("error", result.id, result.reason)
                 stats["errors"] += 1
                 if errors_as_records:
-                    writer.write({"id": result.id, "error": result.reason})
+                    writer.write(result.to_dict())
             else:
                 stats["docs"] += 1
                 stats["quotes"] += len(result.quotes)

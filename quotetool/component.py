@@ -24,10 +24,12 @@ for _name in _EXTENSIONS:
 class QuoteExtractor:
     """Find direct quotes and their speakers in a parsed Doc."""
 
-    def __init__(self, spans_key: str = "quotes", header: bool = False, min_chars: int = 1) -> None:
+    def __init__(self, spans_key: str = "quotes", header: bool = False, min_chars: int = 1,
+                 keep_unattributed: bool = True) -> None:
         self.spans_key = spans_key
         self.header = header
         self.min_chars = min_chars
+        self.keep_unattributed = keep_unattributed
 
     def __call__(self, doc: Doc) -> Doc:
         from .plan import make_plan
@@ -40,7 +42,7 @@ class QuoteExtractor:
         result = attribute(plan, segs_docs, id="-", encoding=None)
         spans = []
         for q in result.quotes:
-            if q.end - q.start < self.min_chars:
+            if q.end - q.start < self.min_chars or (q.speaker is None and not self.keep_unattributed):
                 continue
             span = doc.char_span(q.start, q.end, label="QUOTE", alignment_mode="expand")
             if span is None:
@@ -59,7 +61,12 @@ class QuoteExtractor:
     "quotetool",
     assigns=["doc.spans"],
     requires=["token.dep", "token.pos", "doc.ents"],
-    default_config={"spans_key": "quotes", "header": False, "min_chars": 1},
+    default_config={"spans_key": "quotes", "header": False, "min_chars": 1, "keep_unattributed": True},
 )
-def make_quote_extractor(nlp: Language, name: str, spans_key: str, header: bool, min_chars: int) -> QuoteExtractor:
-    return QuoteExtractor(spans_key=spans_key, header=header, min_chars=min_chars)
+def make_quote_extractor(nlp: Language, name: str, spans_key: str, header: bool, min_chars: int,
+                         keep_unattributed: bool) -> QuoteExtractor:
+    """Config: `spans_key` (the doc.spans group), `header` (split a release header off
+    first), `min_chars` (shorter quotes are left out), `keep_unattributed` (keep quotes
+    whose speaker nobody can name). Saved with nlp.to_disk like any factory config."""
+    return QuoteExtractor(spans_key=spans_key, header=header, min_chars=min_chars,
+                          keep_unattributed=keep_unattributed)

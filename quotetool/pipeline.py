@@ -42,6 +42,10 @@ class Failure:
     id: str
     reason: str
 
+    def to_dict(self) -> dict[str, str]:
+        """The error record the CLI writes with --errors-as-records."""
+        return {"id": self.id, "error": self.reason}
+
 
 _NLP_CACHE: dict[str, Language] = {}
 

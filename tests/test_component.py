@@ -135,3 +135,16 @@ def test_pipe_with_two_processes(qnlp) -> None:
     multi = [[(s.text, s._.speaker) for s in d.spans["quotes"]] for d in qnlp.pipe(texts, n_process=2)]
     assert multi == single
     assert single[1] == [("We will win,", "John Doe")]
+
+
+def test_keep_unattributed_false_drops_quotes_nobody_said(nlp) -> None:
+    import copy
+
+    qnlp = copy.deepcopy(nlp)
+    qnlp.add_pipe("quotetool", config={"keep_unattributed": False})
+    text = "The report was short. As they say, \u201cthe early bird gets the worm.\u201d"
+    doc = qnlp(text)
+    assert list(doc.spans["quotes"]) == []
+    qnlp.get_pipe("quotetool").keep_unattributed = True
+    doc = qnlp(text)
+    assert [s._.quote for s in doc.spans["quotes"]] == ["the early bird gets the worm."]
