@@ -153,11 +153,15 @@ def _keyed(docs: Mapping[str, Any] | Iterable[Any], what: str) -> dict[str, Reco
     if isinstance(docs, Mapping):
         return {doc_key(k): v for k, v in docs.items()}
     out: dict[str, Record] = {}
+    from .pipeline import Failure
+
     for d in docs:
+        if isinstance(d, Failure):
+            continue  # scored as a missing document
         if hasattr(d, "to_dict"):
             d = d.to_dict()
         elif not isinstance(d, dict):
-            continue  # a Failure: scored as a missing document
+            continue
         if "id" not in d:
             raise EvaluationError(f"{what} document without 'id'")
         key = doc_key(d["id"])
