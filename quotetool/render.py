@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from typing import Any, Protocol, TextIO
 
@@ -39,9 +40,12 @@ CSV_FIELDS = ("id", "start", "end", "speaker", "speaker_mention", "cue", "speake
 # Escaping them as \uXXXX keeps every string the same length once parsed.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # Made visible in the table: controls (ESC, CR, backspace...), bidi overrides, surrogates.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                              "\u2066-\u2069\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula: = + - @ (and their full-width forms,
+# which some locales accept), or a tab or carriage return before one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 class Writer(Protocol):
@@ -51,9 +55,28 @@ class Writer(Protocol):
 
 
 def dumps(record: Record) -> str:
-    """One-line JSON for any record: non-ASCII kept, unsafe characters escaped."""
-    text = json.dumps(record, ensure_ascii=False, default=str)
+    """One-line JSON for any record: non-ASCII kept, unsafe characters escaped.
+
+    Always valid JSON: NaN and infinities (a YAML header's ``.nan``) become strings,
+    keys that JSON can't have (a YAML date as a key) become strings, other objects
+    their str().
+    """
+    try:
+        text = json.dumps(record, ensure_ascii=False, default=str, allow_nan=False)
+    except (TypeError, ValueError):
+        text = json.dumps(_plain(record), ensure_ascii=False, default=str, allow_nan=False)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _plain(value: Any) -> Any:
+    """`value` with only JSON-safe keys and finite numbers (only called on odd records)."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
 
 
 def safe_text(value: object) -> str:
