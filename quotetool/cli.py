@@ -138,7 +138,9 @@ def extract(
         say("error", output or "", e.strerror or str(e))
         raise click.exceptions.Exit(1) from None
     stream: TextIO = sink.stream if sink else sys.stdout
-    writer = render.make_writer(fmt, stream)
+    # An output error (a full disk) is a one-line error naming the output, not a traceback.
+    writer = _OutputGuard(render.make_writer(fmt, stream), output if to_file else "<stdout>",
+                          pipeline.QuotetoolError)
     # A live bar on the terminal that also shows the table would be torn by it.
     show_progress = not quiet and sys.stderr.isatty() and (to_file or not sys.stdout.isatty())
 
@@ -228,7 +230,11 @@ def extract(
         if progress is not None:
             progress.stop()
     if sink is not None:
-        sink.commit()
+        try:
+            sink.commit()
+        except OSError as e:  # e.g. the last buffered write hit a full disk
+            say("error", output or "", e.strerror or str(e))
+            raise click.exceptions.Exit(1) from None
     if not quiet:
         err.print(
             f"quotetool: {_n(stats['docs'] + stats['errors'], 'file')} read, "
@@ -372,6 +378,28 @@ def _close_quietly(results: object) -> None:
             pass
 
 
+class _OutputGuard:
+    """A writer whose output errors (other than a closed pipe, which click handles)
+    are raised as `error_type("WHERE: reason")`."""
+
+    def __init__(self, writer: Any, where: str, error_type: type[Exception]) -> None:
+        self.writer, self.where, self.error_type = writer, where, error_type
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._guard(self.writer.write, record)
+
+    def close(self) -> None:
+        self._guard(self.writer.close)
+
+    def _guard(self, call: Any, *args: Any) -> None:
+        try:
+            call(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise self.error_type(f"{self.where}: {e.strerror or e}") from None
+
+
 class _AtomicFile:
     """A temporary file beside `path`, renamed over it by `commit()` or removed by `discard()`."""
 
@@ -393,14 +421,21 @@ class _AtomicFile:
 
     def commit(self) -> None:
         if not self.done:
+            try:
+                self.stream.close()
+                os.replace(self.tmp, self.path)
+            except OSError:
+                self.discard()  # leave no half-written temporary file behind
+                raise
             self.done = True
-            self.stream.close()
-            os.replace(self.tmp, self.path)
 
     def discard(self) -> None:
         if not self.done:
             self.done = True
-            self.stream.close()
+            try:
+                self.stream.close()  # may fail to flush (a full disk): the file goes anyway
+            except OSError:
+                pass
             try:
                 os.unlink(self.tmp)
             except OSError:
