@@ -62,6 +62,13 @@ democrat democrats republicans congress parliament white kremlin church school c
 """.split())
 
 
+# Words a Title Case headline capitalises that never sit inside a name.
+_HEADLINE_WORDS = set("""
+against for with from to in on at by of and the as after before over under into about says said
+is are was were will would has have had not no than but or vs
+""".split())
+
+
 def tokens_of(name: str) -> list[str]:
     return [t for t in re.split(r"[\s]+", name.strip()) if t]
 
@@ -126,8 +133,10 @@ class NameIndex:
         self._strong_memo = None
         name = strip_titles(name)
         toks = tokens_of(name)
-        # "Russian Federation Vladimir Putin" -> "Vladimir Putin"; "Union State's" -> nothing.
-        cut = max((i + 1 for i, t in enumerate(toks) if _bare(t) in _NOT_NAME_WORDS), default=0)
+        # "Russian Federation Vladimir Putin" -> "Vladimir Putin"; "Union State's" -> nothing;
+        # a Title Case headline's "Railing Against Trump" -> "Trump".
+        cut = max((i + 1 for i, t in enumerate(toks) if _bare(t) in _NOT_NAME_WORDS
+                   or (i > 0 and _bare(t) in _HEADLINE_WORDS)), default=0)
         if cut and cut < len(toks) and not toks[cut][:1].isupper():
             return  # "McCain Institute and Library": an institution, not a person
         name = " ".join(toks[cut:])

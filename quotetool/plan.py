@@ -40,6 +40,11 @@ class Plan:
 _KEEP_TAIL = ",.?!\u2014\u2013-:;\u2026"
 
 
+#: Quotes up to this long are parsed as they are ("called for pay to be “clawed back”");
+#: longer ones, the bulk of a news text, are blanked.
+BLANK_MIN_CHARS = 60
+
+
 def _blank_quotes(view: str, spans: list[QuoteSpan]) -> str:
     """The view with each quote's words blanked but its first word and final
     punctuation, same length. Who said a quote is told by the words around it;
@@ -48,6 +53,8 @@ def _blank_quotes(view: str, spans: list[QuoteSpan]) -> str:
     out = []
     pos = 0
     for q in spans:
+        if q.end - q.start <= BLANK_MIN_CHARS:
+            continue  # a short, partial quote is part of its sentence's grammar: keep it
         first = q.start
         while first < q.end and not view[first].isspace():
             first += 1
