@@ -56,26 +56,57 @@ def _tag(match: re.Match[str]) -> str:
     return " " * len(s)
 
 
-def _entity(match: re.Match[str]) -> str:
-    """The entity's character, padded with spaces to the entity's length.
+def _entity_char(entity: str) -> str | None:
+    """The one character an entity stands for (a space for white space, controls and
+    multi-character entities), or None if it is no entity ("&nosuch;")."""
+    ch = html.unescape(entity)
+    if ch == entity:
+        return None
+    if len(ch) != 1 or ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+        return " "
+    return ch
+
+
+def _decode_entities(view: str) -> str:
+    """Each entity as its character, padded with spaces to the entity's length.
 
     The character sits next to the text it belongs to: at the entity's end when text
-    follows it directly (``&ldquo;Hello`` -> ``      “Hello``, ``don&rsquo;t`` ->
-    ``don      ’t``), else at its start (``Hello,&rdquo; she`` -> ``Hello,”       she``),
-    so quote marks open and close where they should.
+    follows it directly (``&ldquo;Hello`` -> ``      “Hello``), else at its start
+    (``Hello,&rdquo; she`` -> ``Hello,”       she``), so quote marks open and close where
+    they should. Inside a word followed by white space (``O&rsquo;Brien said``,
+    ``Biden&rsquo;s plan``) the rest of the word moves left to join it and the padding
+    goes after the word: ``O’Brien       said``. Only letters and digits move, never a
+    quote mark, so quote offsets are unchanged.
     """
-    s = match.group(0)
-    ch = html.unescape(s)
-    if ch == s:
-        return s  # not an entity after all ("&nosuch;")
-    if len(ch) != 1 or ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-        ch = " "
-    text, start, end = match.string, match.start(), match.end()
-    before_space = start == 0 or text[start - 1].isspace()
-    after = text[end] if end < len(text) else " "
-    if not after.isspace() and (before_space or after.isalnum()):
-        return " " * (len(s) - 1) + ch
-    return ch + " " * (len(s) - 1)
+    out: list[str] = []
+    pos = 0
+    n = len(view)
+    for m in _HTML_ENTITY.finditer(view):
+        start, end = m.span()
+        if start < pos:
+            continue  # inside a word already moved
+        ch = _entity_char(m.group(0))
+        if ch is None:
+            continue
+        pad = " " * (end - start - 1)
+        out.append(view[pos:start])
+        before = view[start - 1] if start else " "
+        after = view[end] if end < n else " "
+        if before.isalnum() and after.isalnum() and not ch.isspace():
+            j = end
+            while j < n and view[j].isalnum():
+                j += 1
+            if j == n or view[j].isspace():
+                out.append(ch + view[end:j] + pad)
+                pos = j
+                continue
+        if not after.isspace() and (before.isspace() or after.isalnum()):
+            out.append(pad + ch)
+        else:
+            out.append(ch + pad)
+        pos = end
+    out.append(view[pos:])
+    return "".join(out)
 
 
 # Two apostrophes standing for a double mark (''like this'', common in news archives).
@@ -100,7 +131,8 @@ def clean_view(text: str) -> str:
     view = _HTML_TAG.sub(_tag, view)
     view = _MD_LINK_TARGET.sub(_blank, view)
     view = view.replace("[", " ")
-    view = _HTML_ENTITY.sub(_entity, view)
+    if "&" in view:
+        view = _decode_entities(view)
     view = _BACKSLASH_ESCAPE.sub(" ", view)
     view = _MD_EMPHASIS.sub(_blank, view)
     view = _MD_BLOCKQUOTE.sub(_blank, view)
