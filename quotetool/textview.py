@@ -16,6 +16,10 @@ import html
 import re
 import unicodedata
 
+from .quotes import DOUBLE_MARKS, SINGLE_MARKS
+
+_MARKS = frozenset(DOUBLE_MARKS + SINGLE_MARKS)
+
 # Line breaks other than LF: a lone CR (old Mac files), vertical tab (Word's manual line
 # break), form feed, the ASCII separators, NEL and the Unicode line/paragraph separators.
 _LINE_BREAK_LIKE = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -70,41 +74,61 @@ def _entity_char(entity: str) -> str | None:
 def _decode_entities(view: str) -> str:
     """Each entity as its character, padded with spaces to the entity's length.
 
-    The character sits next to the text it belongs to: at the entity's end when text
-    follows it directly (``&ldquo;Hello`` -> ``      “Hello``), else at its start
-    (``Hello,&rdquo; she`` -> ``Hello,”       she``), so quote marks open and close where
-    they should. Inside a word followed by white space (``O&rsquo;Brien said``,
-    ``Biden&rsquo;s plan``) the rest of the word moves left to join it and the padding
-    goes after the word: ``O’Brien       said``. Only letters and digits move, never a
-    quote mark, so quote offsets are unchanged.
+    Where the character sits decides what the quote finder sees, and where a quote
+    that starts or ends with it is cut in the original, so:
+
+    * a quote mark sits next to the words it opens or closes: at the entity's end when
+      text follows it directly (``&ldquo;Hello`` -> ``      “Hello``), else at its start
+      (``Hello,&rdquo; she`` -> ``Hello,”       she``);
+    * any other character next to a quote mark hugs that mark, so a quote that starts or
+      ends with it keeps the whole entity (``&ldquo;&hellip;and`` -> ``      “…       and``
+      reports ``&hellip;and``, never ``;and``);
+    * inside a word followed by one space and more text (``O&rsquo;Brien said``) the rest
+      of the word moves left to join it and the padding goes after the word:
+      ``O’Brien       said``. Only letters and digits move, never a quote mark, and never
+      where the padding could end a quote or a paragraph, so quote offsets are unchanged;
+    * otherwise next to the text it is glued to.
     """
     out: list[str] = []
     pos = 0
     n = len(view)
+    prev_end, prev_ch = -1, ""
     for m in _HTML_ENTITY.finditer(view):
         start, end = m.span()
         if start < pos:
-            continue  # inside a word already moved
+            continue  # inside a word already moved (cannot happen: words hold no "&")
         ch = _entity_char(m.group(0))
         if ch is None:
             continue
         pad = " " * (end - start - 1)
         out.append(view[pos:start])
-        before = view[start - 1] if start else " "
+        before = prev_ch if prev_end == start else (view[start - 1] if start else " ")
         after = view[end] if end < n else " "
-        if before.isalnum() and after.isalnum() and not ch.isspace():
+        if after == "&":
+            nxt = _HTML_ENTITY.match(view, end)
+            after = (_entity_char(nxt.group(0)) or "&") if nxt else "&"
+        prev_end, prev_ch, pos = end, ch, end
+        if before.isalnum() and after.isalnum() and ch not in DOUBLE_MARKS and not ch.isspace():
             j = end
             while j < n and view[j].isalnum():
                 j += 1
-            if j == n or view[j].isspace():
+            # Move the word only where its padding can't end a quote or a paragraph: one
+            # space, then more text (not a mark, not a line break).
+            if j + 1 < n and view[j] in " \t" and not view[j + 1].isspace() and view[j + 1] not in _MARKS:
                 out.append(ch + view[end:j] + pad)
                 pos = j
+                prev_end = -1
                 continue
-        if not after.isspace() and (before.isspace() or after.isalnum()):
-            out.append(pad + ch)
+            hug_right = True
+        elif ch in _MARKS:
+            hug_right = (not after.isspace() and (before.isspace() or after.isalnum())) or after in _MARKS
+        elif after in _MARKS:
+            hug_right = True
+        elif before in _MARKS:
+            hug_right = False
         else:
-            out.append(ch + pad)
-        pos = end
+            hug_right = not after.isspace() and (before.isspace() or after.isalnum())
+        out.append(pad + ch if hug_right else ch + pad)
     out.append(view[pos:])
     return "".join(out)
 
