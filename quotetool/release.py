@@ -84,6 +84,20 @@ def _skip_blank(text: str, pos: int) -> int:
     return len(text)
 
 
+def _load_yaml(source: str) -> Any:
+    """YAML without aliases: front matter has no use for them, and nested aliases
+    expand exponentially (a few hundred bytes can become gigabytes)."""
+    import yaml
+
+    class _NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.YAMLError("aliases are not allowed in front matter")
+            return super().compose_node(parent, index)
+
+    return yaml.load(source, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def _front_matter(text: str) -> Release | None:
     if not text.startswith("---"):
         return None
@@ -92,9 +106,7 @@ def _front_matter(text: str) -> Release | None:
         return None
     header: dict[str, Any] = {}
     try:
-        import yaml
-
-        data = yaml.safe_load(m.group(1))
+        data = _load_yaml(m.group(1))
     except Exception:  # not YAML after all: fall back to plain key: value lines
         data = None
     if isinstance(data, dict):
