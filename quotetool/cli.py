@@ -124,7 +124,7 @@ def extract(
     err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
     def say(level: str, where: str, reason: str) -> None:
-        err.print(f"quotetool: {level}: {render.safe_text(where)}: {render.safe_text(reason)}")
+        err.print(f"quotetool: {level}: {render.safe_line(where)}: {render.safe_line(reason)}")
 
     to_file = output is not None and output != "-"
     if fmt is None:
@@ -224,7 +224,7 @@ def extract(
             raise
         if progress is not None:
             progress.stop()
-        err.print(f"quotetool: error: {render.safe_text(e)}")
+        err.print(f"quotetool: error: {render.safe_line(e)}")
         raise click.exceptions.Exit(1) from None
     finally:
         if progress is not None:

@@ -90,6 +90,13 @@ def safe_text(value: object) -> str:
     return _TERMINAL_UNSAFE.sub(show, text)
 
 
+def safe_line(value: object) -> str:
+    """`value` as one line that can't drive the terminal: `safe_text`, with line breaks
+    and tabs shown as \\n and \\t too (a file name with a newline can't forge a second
+    "quotetool: error:" line)."""
+    return safe_text(value).replace("\t", "\\t").replace("\n", "\\n")
+
+
 class JsonlWriter:
     """One JSON object per line, flushed after each document so `| jq` and `| head` stream."""
 
