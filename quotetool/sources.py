@@ -251,7 +251,7 @@ def count_sources(paths: Iterable[str | os.PathLike[str]], *, glob_patterns: Ite
         given = os.fspath(arg)
         files = [f for f in _walk(given, patterns)] if os.path.isdir(given) else [given]
         for f in files:
-            if isinstance(f, str) and f.lower().endswith(".jsonl"):
+            if isinstance(f, str) and f.lower().endswith(".jsonl") and _is_regular(f):
                 try:
                     with open(f, "rb") as fh:
                         total += sum(1 for line in fh if line.strip())
@@ -260,6 +260,14 @@ def count_sources(paths: Iterable[str | os.PathLike[str]], *, glob_patterns: Ite
             else:
                 total += 1
     return total
+
+
+def _is_regular(path: str) -> bool:
+    """Is `path` a regular file? (Counting a pipe's lines would use up what it sends.)"""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _walk(top: str, patterns: tuple[str, ...]) -> Iterator[str | SourceError]:

@@ -157,6 +157,21 @@ def test_a_file_swapped_for_a_pipe_after_the_walk_is_not_waited_for(tmp_path, mo
     ]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_counting_for_the_progress_bar_never_reads_a_pipe(tmp_path) -> None:
+    import threading
+
+    from quotetool.sources import count_sources
+
+    pipe = tmp_path / "feed.jsonl"
+    os.mkfifo(pipe)  # named on the command line: read when its turn comes, never counted
+    got: list[int] = []
+    t = threading.Thread(target=lambda: got.append(count_sources([str(pipe)])), daemon=True)
+    t.start()
+    t.join(10)
+    assert got == [1]
+
+
 def test_a_file_deleted_between_listing_and_reading(runner, tmp_path, monkeypatch) -> None:
     for name in ("a.txt", "b.txt", "c.txt"):
         _write(tmp_path / "d" / name, QUOTED)
