@@ -139,7 +139,7 @@ def extract(
         raise click.exceptions.Exit(1) from None
     stream: TextIO = sink.stream if sink else sys.stdout
     # An output error (a full disk) is a one-line error naming the output, not a traceback.
-    writer = _OutputGuard(render.make_writer(fmt, stream), output if to_file else "<stdout>",
+    writer = _OutputGuard(render.make_writer(fmt, stream), str(output) if to_file else "<stdout>",
                           pipeline.QuotetoolError)
     # A live bar on the terminal that also shows the table would be torn by it.
     show_progress = not quiet and sys.stderr.isatty() and (to_file or not sys.stdout.isatty())
@@ -177,7 +177,7 @@ def extract(
             assert failed is not None
             if errors_as_records:
                 writer.write({"id": failed.id, "error": failed.reason})
-            if progress is not None:
+            if progress is not None and task is not None:
                 progress.update(task, advance=1)
 
     progress = render.make_progress(err) if show_progress else None
@@ -203,7 +203,7 @@ def extract(
                 stats["quotes"] += len(result.quotes)
                 stats["with_quotes"] += bool(result.quotes)
                 writer.write(result.to_dict(with_text=with_text))
-            if progress is not None:
+            if progress is not None and task is not None:
                 progress.update(task, advance=1, quotes=stats["quotes"])
         emit_errors()
         writer.close()

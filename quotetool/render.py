@@ -10,6 +10,8 @@ An error record (``{"id", "error"}``, from --errors-as-records) is written like 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import csv
 import io
 import json
@@ -235,7 +237,8 @@ def make_writer(fmt: str, stream: TextIO) -> Writer:
     """The writer for a `-f` value."""
     if fmt == "table":
         return TableWriter(stream)
-    return {"json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter}[fmt](stream)
+    writers: dict[str, Callable[[TextIO], Writer]] = {"json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter}
+    return writers[fmt](stream)
 
 
 class _RateColumn(ProgressColumn):

@@ -101,9 +101,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
             bom = len(codecs.BOM_UTF8)
         return _strict(data, name, bom), name
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return _strict(data, name, len(bom)), name + ("-sig" if name == "utf-8" else "")
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            return _strict(data, name, len(mark)), name + ("-sig" if name == "utf-8" else "")
     sample = data[:_SAMPLE]
     # NUL never appears in a text file; other controls do, a few (a stray BEL or backspace
     # from a terminal log): only a text that is more than 1/20 controls is binary.
