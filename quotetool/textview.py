@@ -168,10 +168,24 @@ def clean_view(text: str) -> str:
     return view
 
 
+#: No word is longer than this; a longer run without white space (a row of marks, dashes
+#: or dots, a base64 blob) is cut every MAX_WORD characters for the parser, whose affix
+#: splitting is quadratic in a word's length (20,000 marks in a row: a minute).
+MAX_WORD = 100
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+
+
+def _cut_long_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return " ".join(word[i + (i > 0) : i + MAX_WORD] for i in range(0, len(word), MAX_WORD))
+
+
 def parse_view(view: str) -> str:
-    """The clean view with line breaks as spaces: hard wraps join for the parser.
+    """The clean view as the parser reads it, same length: line breaks as spaces (hard
+    wraps join), and runs of more than MAX_WORD characters without white space cut up.
 
     Paragraph breaks (blank lines) become runs of spaces, which spaCy keeps as
     whitespace tokens and, in practice, as sentence boundaries.
     """
-    return view.replace("\n", " ")
+    view = view.replace("\n", " ")
+    return _LONG_WORD.sub(_cut_long_word, view) if len(view) > MAX_WORD else view
