@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Long fuzz and linear-time measurements of quotetool's whole pipeline.
 
-    python bench/fuzz.py [--cases 20000] [--minutes 10] [--large 20] [--scale 25000]
-                         [--kinds release,one-line,...] [--big-kind release --big-mb 10]
-                         [--timeout 900] [--skip fuzz scaling largest] [--model NAME] [--json FILE]
+    python bench/fuzz.py [--cases 20000] [--minutes 15] [--large 20] [--scale 25000]
+                         [--plan-scale 400000] [--kinds release,one-line,...]
+                         [--big-kind one-line --big-mb 10] [--timeout 900]
+                         [--skip fuzz scaling largest] [--model NAME] [--json FILE]
 
 Three parts, each printed as it finishes:
 
@@ -11,13 +12,15 @@ Three parts, each printed as it finishes:
    tests/test_properties.py (words, punctuation, every quote mark, every kind of white
    space, Markdown/HTML debris, control characters, lone surrogates), each checked with the
    suite's properties: `extract` never raises, ``text[start:end] == quote``, quotes sorted
-   and never overlapping. Then `--large` bigger texts (~50 KB each) joined from the same
+   and never overlapping. Then `--large` bigger texts (20-80 KB) joined from the same
    pieces. Stops early after `--minutes`. Prints how many cases ran and the largest input's
    time.
 2. **scaling**: for each input kind, `extract` on `--scale` and 4x `--scale` characters, each
-   in a fresh child process: seconds (model load excluded), of which the string-only plan
-   (header, clean view, quote marks) takes how much, and peak RSS. Linear time gives a
-   ratio t(4n)/t(n) near 4, quadratic near 16; a ratio above 6 is flagged SUPER-LINEAR.
+   in a fresh child process: seconds (model load excluded) and peak RSS. Then the
+   string-only stages (clean view and quote marks; the whole plan of what to parse) on
+   `--plan-scale` and 4x that, in this process: no model, so big enough for a quadratic
+   step to show. Linear time gives a ratio t(4n)/t(n) near 4, quadratic near 16; a ratio
+   above 6 is flagged SUPER-LINEAR.
 3. **largest**: one `--big-mb` MB input of `--big-kind` through `extract` in a child
    process: time and peak RSS (RSS includes the loaded model; the baseline after loading
    is printed beside it).
@@ -132,6 +135,12 @@ KINDS: dict[str, Callable[[random.Random, int], str]] = {
     "html": _html,
     "markdown": _markdown,
     "pieces": _pieces,
+    # Inputs aimed at the regular expressions (names, labels, roles, clean-up).
+    "long-word": lambda rng, n: "Jane Roe said: \u201c" + "a" * (n - 17) + "\u201d",
+    "caps-run": lambda rng, n: _repeat("Abc ", n),
+    "labels": lambda rng, n: _repeat("Jane Roe: hi\n", n),
+    "role-phrases": lambda rng, n: _repeat("President of the United States Joe Biden ", n),
+    "html-debris": lambda rng, n: _repeat("<!--&amp;[a](<b *_", n),
 }
 
 
@@ -150,6 +159,15 @@ def _props() -> Any:
 
 
 def _rss_mb() -> float:
+    """This process's peak RSS in MB. Linux's VmHWM, which starts afresh in a child;
+    getrusage's ru_maxrss elsewhere (on Linux it keeps the parent's peak across exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
@@ -220,14 +238,6 @@ def child(kind: str, n: int, model: str, seed: int) -> None:
     base = _rss_mb()
     text = KINDS[kind](random.Random(seed), n)
     out: dict[str, Any] = {"kind": kind, "chars": len(text), "base_rss_mb": round(base)}
-    try:  # the string-only part, when the pipeline exposes it
-        from quotetool.plan import make_plan
-
-        t = time.perf_counter()
-        make_plan(text, True)
-        out["plan_seconds"] = round(time.perf_counter() - t, 3)
-    except ImportError:
-        pass
     t = time.perf_counter()
     doc = pipeline.extract(text, nlp=nlp)
     out["seconds"] = round(time.perf_counter() - t, 3)
@@ -250,31 +260,71 @@ def run_child(kind: str, n: int, model: str, seed: int, timeout: float) -> dict[
     return json.loads(lines[-1])
 
 
+_FLOOR = 0.1  # seconds: below this, timer noise and fixed costs dominate a ratio
+_LIMIT = 6.0  # t(4n)/t(n) above this is flagged: linear gives ~4, quadratic ~16
+
+
+def _ratio(small: float, big: float) -> float:
+    return max(big, _FLOOR) / max(small, _FLOOR)
+
+
 def scaling(kinds: list[str], n: int, model: str, seed: int, timeout: float) -> list[dict[str, Any]]:
+    """The whole pipeline on n and 4n characters, each in a fresh process."""
     rows = []
-    print(f"{'kind':15} {'n':>9} {'t(n)':>8} {'t(4n)':>8} {'ratio':>6} {'plan n':>7} {'plan 4n':>7} "
-          f"{'ratio':>6} {'quotes 4n':>9} {'RSS n':>7} {'RSS 4n':>7}", flush=True)
+    print(f"{'kind':15} {'n':>9} {'t(n)':>8} {'t(4n)':>8} {'ratio':>6} {'quotes 4n':>9} {'RSS n':>7} {'RSS 4n':>7}",
+          flush=True)
     for kind in kinds:
         small = run_child(kind, n, model, seed, timeout)
         big = run_child(kind, 4 * n, model, seed, timeout) if "error" not in small else {"error": "skipped"}
         row: dict[str, Any] = {"kind": kind, "n": small.get("chars", n), "small": small, "big": big}
         if "error" in small or "error" in big:
             row["verdict"] = small.get("error") or big.get("error")
-            print(f"{kind:15} {n:>9} {'':>8} {'':>8} {'':>6}  {row['verdict']}", flush=True)
+            print(f"{kind:15} {n:>9}  {row['verdict']}", flush=True)
         else:
-            floor = 0.05  # below this, timer noise and fixed costs dominate the ratio
-            ratio = max(big["seconds"], floor) / max(small["seconds"], floor)
-            p_ratio = (max(big.get("plan_seconds", 0), floor) / max(small.get("plan_seconds", 0), floor)
-                       if "plan_seconds" in small else float("nan"))
-            row["ratio"], row["plan_ratio"] = round(ratio, 2), round(p_ratio, 2)
-            row["verdict"] = "SUPER-LINEAR" if max(ratio, p_ratio if p_ratio == p_ratio else 0) > 6 else "linear"
+            ratio = _ratio(small["seconds"], big["seconds"])
+            row["ratio"] = round(ratio, 2)
+            row["verdict"] = "SUPER-LINEAR" if ratio > _LIMIT else "linear"
             if not (small["offsets_hold"] and big["offsets_hold"]):
                 row["verdict"] += ", OFFSETS WRONG"
             print(f"{kind:15} {small['chars']:>9} {small['seconds']:>8.2f} {big['seconds']:>8.2f} {ratio:>6.1f} "
-                  f"{small.get('plan_seconds', float('nan')):>7.2f} {big.get('plan_seconds', float('nan')):>7.2f} "
-                  f"{p_ratio:>6.1f} {big['quotes']:>9} {small['peak_rss_mb']:>6}M {big['peak_rss_mb']:>6}M  "
-                  f"{row['verdict']}", flush=True)
+                  f"{big['quotes']:>9} {small['peak_rss_mb']:>6}M {big['peak_rss_mb']:>6}M  {row['verdict']}",
+                  flush=True)
         rows.append(row)
+    return rows
+
+
+def plan_scaling(kinds: list[str], n: int, seed: int) -> list[dict[str, Any]]:
+    """The string-only stages (header, clean view, quote marks, what to parse) on n and 4n
+    characters: no model, so much larger inputs, where a quadratic step shows."""
+    from quotetool.quotes import find_quote_spans
+    from quotetool.textview import clean_view
+
+    try:
+        from quotetool.plan import make_plan
+    except ImportError:  # the pipeline no longer has a separate plan step
+        make_plan = None
+    rows = []
+    print(f"{'kind':15} {'n':>9} {'view+marks n':>12} {'4n':>7} {'ratio':>6} {'plan n':>8} {'4n':>8} {'ratio':>6}",
+          flush=True)
+    for kind in kinds:
+        times: dict[str, list[float]] = {"marks": [], "plan": []}
+        for size in (n, 4 * n):
+            text = KINDS[kind](random.Random(seed), size)
+            t = time.perf_counter()
+            find_quote_spans(clean_view(text))
+            times["marks"].append(time.perf_counter() - t)
+            if make_plan is not None:
+                t = time.perf_counter()
+                make_plan(text, True)
+                times["plan"].append(time.perf_counter() - t)
+        m_ratio = _ratio(*times["marks"])
+        p_ratio = _ratio(*times["plan"]) if times["plan"] else float("nan")
+        verdict = "SUPER-LINEAR" if m_ratio > _LIMIT or p_ratio > _LIMIT else "linear"
+        rows.append({"kind": kind, "n": n, "marks_seconds": times["marks"], "plan_seconds": times["plan"],
+                     "marks_ratio": round(m_ratio, 2), "plan_ratio": round(p_ratio, 2), "verdict": verdict})
+        plan_n, plan_4n = (times["plan"] or [float("nan")] * 2)
+        print(f"{kind:15} {n:>9} {times['marks'][0]:>12.2f} {times['marks'][1]:>7.2f} {m_ratio:>6.1f} "
+              f"{plan_n:>8.2f} {plan_4n:>8.2f} {p_ratio:>6.1f}  {verdict}", flush=True)
     return rows
 
 
@@ -285,7 +335,10 @@ def main() -> int:
     ap.add_argument("--large", type=int, default=20, help="large (20-80 KB) fuzz cases after the small ones")
     ap.add_argument("--scale", type=int, default=25_000, help="n for the scaling runs (n and 4n characters)")
     ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated kinds for the scaling runs")
-    ap.add_argument("--big-kind", default="release", choices=sorted(KINDS))
+    ap.add_argument("--plan-scale", type=int, default=400_000,
+                    help="n for the string-only scaling (n and 4n characters, no model)")
+    ap.add_argument("--big-kind", default="one-line", choices=sorted(KINDS),
+                    help="kind of the largest input (default: one-line, a single 10 MB line)")
     ap.add_argument("--big-mb", type=float, default=10, help="size of the largest input, in MB of characters")
     ap.add_argument("--timeout", type=float, default=900, help="seconds allowed per child process")
     ap.add_argument("--skip", nargs="*", default=[], choices=["fuzz", "scaling", "largest"])
@@ -319,6 +372,10 @@ def main() -> int:
         rows = scaling(kinds, args.scale, args.model, args.seed, args.timeout)
         report["scaling"] = rows
         bad |= any(r["verdict"] != "linear" for r in rows)
+        print(f"== scaling, string stages only: n={args.plan_scale} and 4n characters", flush=True)
+        plan_rows = plan_scaling(kinds, args.plan_scale, args.seed)
+        report["plan_scaling"] = plan_rows
+        bad |= any(r["verdict"] != "linear" for r in plan_rows)
     if "largest" not in args.skip:
         n = int(args.big_mb * 1024 * 1024)
         print(f"== largest: {args.big_kind}, {n} characters", flush=True)
@@ -327,8 +384,8 @@ def main() -> int:
         if "error" in r:
             print(f"largest: {r['error']}", flush=True)
         else:
-            print(f"largest: {r['chars']} chars, {r['quotes']} quotes in {r['seconds']}s "
-                  f"(plan {r.get('plan_seconds', '?')}s); peak RSS {r['peak_rss_mb']} MB "
+            print(f"largest: {r['chars']} chars, {r['quotes']} quotes in {r['seconds']}s; "
+                  f"peak RSS {r['peak_rss_mb']} MB "
                   f"(after model load {r['base_rss_mb']} MB); offsets hold: {r['offsets_hold']}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2), encoding="utf-8")
