@@ -136,7 +136,14 @@ def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], 
         except Exception as e:  # a bug must cost one document, not the batch
             plans.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
     pieces = [piece for p in plans if isinstance(p, Plan) for piece in p.pieces()]
-    parsed = _parse(nlp, pieces, batch_size)
+    try:
+        parsed = iter(list(_parse(nlp, pieces, batch_size)))
+    except Exception:
+        if len(items) > 1:  # find the one text the parser can't take; the others go on
+            return [r for item in items for r in _extract_batch(nlp, [item], header, batch_size)]
+        id_ = items[0][0]
+        plan0 = plans[0]
+        return [plan0 if isinstance(plan0, Failure) else Failure(id_, "internal error: the parser failed on it")]
     out: list[Document | Failure] = []
     for (id_, _, enc), plan in zip(items, plans):
         if isinstance(plan, Failure):

@@ -96,8 +96,14 @@ _WINDOW_CONTEXT = 600
 def _windows(view: str, para: tuple[int, int], quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
     """The pieces of one paragraph to parse: the paragraph, or windows around its quotes."""
     lo, hi = para
-    if hi - lo <= MAX_SEGMENT or not quotes:
+    if hi - lo <= MAX_SEGMENT:
         return [para]
+    if not quotes:
+        # A long lead-in ("… and concluded:"): only its end can introduce the quote.
+        start = max(lo, hi - 2 * _WINDOW_CONTEXT)
+        while start > lo and not view[start - 1].isspace() and hi - start < 4 * _WINDOW_CONTEXT:
+            start -= 1
+        return [(start, hi)]
     marks: list[int] = []
     for q in quotes:
         close = q.close_mark if q.close_mark is not None else q.end

@@ -56,9 +56,11 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
         cue = find_cue(seg_doc[seg], seg[0], q, (max(lo, seg[0]), min(hi, seg[1])), plan.view[q.start:q.end])
         if cue.kind == "none" and q.paragraph > 0 and plan.view[para[0]:q.open_mark].strip() == "":
             prev_para = plan.paras[q.paragraph - 1]
-            if prev_para in seg_doc and plan.view[prev_para[0]:prev_para[1]].endswith(":"):
+            lead_seg = segment_of(prev_para[1] - 1)
+            if lead_seg is not None and lead_seg[1] == prev_para[1] and \
+                    plan.view[prev_para[0]:prev_para[1]].endswith(":"):
                 lead = QuoteSpan(prev_para[1], prev_para[1], prev_para[1], None, q.paragraph - 1)
-                cue = find_cue(seg_doc[prev_para], prev_para[0], lead, prev_para, "")
+                cue = find_cue(seg_doc[lead_seg], lead_seg[0], lead, lead_seg, "")
         cues.append(cue)
 
     # For each quote, the next quote of its paragraph that has a cue (one backward pass).

@@ -548,9 +548,6 @@ def test_yaml_alias_bomb_in_front_matter_stays_small() -> None:
 # --- known problems in modules this file doesn't own ----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="plan.py: a lead-in paragraph (ending in ':') before a quote is "
-                   "parsed whole however long it is (_windows returns a quote-less paragraph entire); past "
-                   "nlp.max_length spaCy raises E088, and pipeline._extract_batch lets that abort the run")
 def test_a_huge_lead_in_paragraph_costs_at_most_its_own_document(runner, tmp_path) -> None:
     other = _write(tmp_path / "a.txt", QUOTED)
     lead = _write(tmp_path / "b.txt", "Jane Roe spoke at length " * 50_000 + "and concluded:\n\n\u201cWe will win.\u201d\n")
