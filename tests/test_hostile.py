@@ -545,7 +545,7 @@ def test_yaml_alias_bomb_in_front_matter_stays_small() -> None:
     assert len(render.dumps({"header": header})) < 100 * len(text)
 
 
-# --- known problems in modules this file doesn't own ----------------------------------------
+# --- a huge lead-in paragraph costs at most its own document ------------------------------
 
 
 def test_a_huge_lead_in_paragraph_costs_at_most_its_own_document(runner, tmp_path) -> None:
