@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,39 @@ def external_score(scorer: Path, gold: Path, pred: Path, confident_only: bool) -
     return data
 
 
+_PUBLISHER = re.compile(r"^(?:(?:dev|train|test)_\d+_)?([a-z]+)")
+
+
+def publisher(doc_id: str) -> str:
+    """The publisher an evaluation id names: 'dev_001_kremlin_27081' -> 'kremlin',
+    'doj_003_id12' -> 'doj'; ids of no known shape give 'other'."""
+    m = _PUBLISHER.match(doc_id)
+    return m.group(1) if m else "other"
+
+
+def by_source(gold_docs: dict[str, dict[str, Any]], preds: list[dict[str, Any]],
+              confident_only: bool) -> dict[str, dict[str, Any]]:
+    """Figures per publisher: each publisher's gold documents scored apart."""
+    groups: dict[str, dict[str, dict[str, Any]]] = {}
+    for doc_id, doc in gold_docs.items():
+        groups.setdefault(publisher(doc_id), {})[doc_id] = doc
+    out = {}
+    for name, docs in sorted(groups.items()):
+        res = ev.evaluate(docs, [p for p in preds if p["id"] in docs],
+                          confident_speakers_only=confident_only).to_dict()
+        out[name] = {"docs": len(docs), **{k: res[k] for k in FIGURES}}
+    return out
+
+
+def print_by_source(rows: dict[str, dict[str, Any]]) -> None:
+    print(f"{'publisher':<12} {'docs':>4} {'gold':>5} {'pred':>5} {'quote P':>8} {'quote F1':>8} "
+          f"{'attrib.':>8} {'e2e F1':>7}")
+    for name, r in rows.items():
+        q, e = r["quote_overlap"], r["end_to_end"]
+        print(f"{name:<12} {r['docs']:>4} {q['n_gold']:>5} {q['n_pred']:>5} {q['precision']:>8.3f} "
+              f"{q['f1']:>8.3f} {r['attribution']['accuracy']:>8.3f} {e['f1']:>7.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -80,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, metavar="N",
                     help="also print the N worst documents, gold and predicted quotes side by side")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ap.add_argument("--by-source", action="store_true",
+                    help="also score each publisher apart (the publisher is read from the id: "
+                         "dev_001_kremlin_... / train_012_wh_... / doj_003_... / newsdirect_...)")
     args = ap.parse_args(argv)
 
     if not args.gold.is_file():
@@ -125,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         out = {k: res[k] for k in FIGURES}
         out.update(gold=str(args.gold), scorer="quotetool.evaluate",
                    confident_speakers_only=args.confident_speakers_only, speed=speed)
+        if args.by_source:
+            out["by_source"] = by_source(gold_docs, run["preds"], args.confident_speakers_only)
         if "worst_docs" in res:
             out["worst_docs"] = res["worst_docs"]
         if other is not None:
@@ -138,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
                         title=f"gold: {args.gold} ({len(gold_docs)} docs, {words} words)")
         print(f"time: {run['elapsed']:.2f}s for {len(gold_docs)} docs with {args.jobs} process(es) "
               f"({speed['words_per_s']} words/s; model load {run['load']:.2f}s not included)")
+        if args.by_source:
+            print_by_source(by_source(gold_docs, run["preds"], args.confident_speakers_only))
         if run["failures"]:
             print(f"failed documents: {len(run['failures'])} (scored as having no quotes)")
         if args.out is not None:

@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: How a quote's speaker was found, strongest first.
-SPEAKER_SOURCES = ("name", "label", "role", "pronoun", "continuation", "document", "none")
+#: The sieve that decided a quote's speaker (see README, "Output"): a cue sieve, which
+#: found a cue next to the quote, or a fallback for a quote with no cue of its own.
+CUE_SOURCES = ("inline-label", "byline", "according-to", "right-verb", "inverted-verb", "left-verb",
+               "quoting-verb", "label", "lead-in")
+FALLBACK_SOURCES = ("continuation", "following-cue", "multi-paragraph", "document", "none")
+SPEAKER_SOURCES = CUE_SOURCES + FALLBACK_SOURCES
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,7 @@ class Quote:
     speaker: str | None = None
     speaker_mention: str | None = None
     cue: str | None = None
-    #: one of SPEAKER_SOURCES: explicit name, a label ("Name:"), a role noun
-    #: resolved in the document, a pronoun, a continuation of the previous
-    #: quote, the document's main speaker, or none.
+    #: one of SPEAKER_SOURCES: the sieve that decided the speaker
     speaker_source: str = "none"
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,92 +10,49 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-# Words that come before a name but are not part of it.
-HONORIFICS = {"major", "admiral", "captain", "colonel", "sergeant", "lieutenant", "mr", "mrs", "ms", "miss", "dr", "sir", "madam", "mx", "prof", "professor", "rev", "gen",
-              "sen", "rep", "gov", "lt", "col", "capt", "sgt", "hon", "dame", "lord", "lady"}
-# Role nouns (lower case, single words or the last word of a phrase); each maps to a role family.
-ROLE_FAMILY = {
-    "president": "president", "leader": "president", "head": "president", "chairman": "chair",
-    "chair": "chair", "chairwoman": "chair", "chancellor": "chancellor", "premier": "pm",
-    "minister": "minister", "secretary": "secretary", "senator": "senator", "governor": "governor",
-    "mayor": "mayor", "director": "director", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
-    "spokesperson": "spokesperson", "ambassador": "ambassador", "representative": "representative",
-    "congressman": "representative", "congresswoman": "representative", "speaker": "speaker",
-    "lady": "first lady", "king": "king", "queen": "queen", "prince": "prince", "pope": "pope",
-    "ceo": "ceo", "administrator": "administrator", "commissioner": "commissioner", "advisor": "advisor",
-    "adviser": "advisor", "coordinator": "coordinator", "chief": "chief", "candidate": "candidate",
-    "nominee": "candidate", "attorney": "attorney", "general": "general", "judge": "judge",
-    "justice": "judge", "press": "spokesperson", "mp": "representative", "deputy": "deputy",
-}
-_ROLE_WORDS = set(ROLE_FAMILY) | {"prime", "foreign", "first", "vice", "acting", "state", "of", "the",
-                                  "assistant", "senior", "deputy", "executive", "general", "u.s."}
+from .lexicon import (HEADLINE_WORDS, HONORIFICS, LEADING_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
+                      NOT_NAME_WORDS, ROLE_FAMILY, ROLE_WORDS, bare)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 _NAME_TOKEN = r"(?:[A-Z][a-z\u00e0-\u024f'\u2019-]+|[A-Z]\.|[A-Z][a-z]?[A-Z][a-z]+|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
 # A run of capitalised words, allowing "de", "van", initials; never crosses a line break twice.
-_CAP_RUN = re.compile(r"(?<![\w.])" + _NAME_TOKEN + r"(?:[ \n]+(?:(?:de|da|van|von|der|bin|al|la|le)[ \n]+)?"
+_CAP_RUN = re.compile(r"(?<![\w.])" + _NAME_TOKEN + r"(?:[ \n]+(?:(?:" + "|".join(NAME_PARTICLES) + r")[ \n]+)?"
                       + _NAME_TOKEN + r"){0,5}")
 _ROLE_RE = re.compile(r"\b(" + "|".join(sorted((w.capitalize() for w in ROLE_FAMILY), key=len, reverse=True))
                       + r")\b")
-
-
-# Capitalised at a sentence start, never part of a name.
-_LEADING_WORDS = set("""
-the a an and but so then when while if as in on at for with after before today this that these those
-yesterday our my his her their we i it he she they you also however meanwhile now here there what why
-how who where according said says former economist late dear thanks thank because since although
-though once during under over from by of to into per via not no yes
-""".split())
-
-
-# Words of institutions and places: a capitalised run holding one is not a person's name.
-_NOT_NAME_WORDS = set("""
-republic federation union engagement counsel assistant manager campaign public employment youth interior state states kingdom council committee department ministry house senate
-office board commission assembly party court bank fund agency service services institute university
-association caucus administration government affairs security defense defence commerce health
-act bill law program programme initiative day week month year news press times post journal
-america american russia russian ukraine ukrainian belarus china europe european national federal
-international world united nations city county district region province republican democratic
-democrat democrats republicans congress parliament white kremlin church school center centre
-""".split())
-
-
-# Words a Title Case headline capitalises that never sit inside a name.
-_HEADLINE_WORDS = set("""
-against for with from to in on at by of and the as after before over under into about says said
-is are was were will would has have had not no than but or vs
-""".split())
 
 
 def tokens_of(name: str) -> list[str]:
     return [t for t in re.split(r"[\s]+", name.strip()) if t]
 
 
-_SUFFIXES = ("jr", "sr", "ii", "iii", "iv")
-
-
 def strip_titles(name: str) -> str:
     """'Mr. Putin' -> 'Putin'; 'Belarus President Aleksandr Lukashenko' -> 'Aleksandr Lukashenko'."""
     toks = tokens_of(name)
-    while len(toks) > 1 and _bare(toks[-1]) in _SUFFIXES:
+    while len(toks) > 1 and bare(toks[-1]) in NAME_SUFFIXES:
         toks = toks[:-1]
     # Keep the tail after the last role/honorific word.
     cut = 0
     for i, t in enumerate(toks[:-1]):
-        low = _bare(t)
-        if low in HONORIFICS or low in ROLE_FAMILY or low in _ROLE_WORDS:
+        low = bare(t)
+        if low in HONORIFICS or low in ROLE_FAMILY or low in ROLE_WORDS:
             cut = i + 1
     toks = toks[cut:]
-    while toks and toks[0].lower().strip(",.:;") in _LEADING_WORDS:
+    while toks and toks[0].lower().strip(",.:;") in LEADING_WORDS:
         toks = toks[1:]
     return " ".join(toks).strip(" ,.:;\u2019'")
 
 
 def surname(name: str) -> str:
     toks = tokens_of(strip_titles(name))
-    while toks and _bare(toks[-1]) in _SUFFIXES:
+    while toks and bare(toks[-1]) in NAME_SUFFIXES:
         toks = toks[:-1]
     return re.sub(r"(?:\u2019|')s?$", "", toks[-1].rstrip(".,:;")) if toks else ""
 
@@ -120,6 +77,7 @@ class NameIndex:
     # Answers computed once the index is built (it does not change after build_index).
     _fullest_memo: dict[str, str] = field(default_factory=dict, repr=False)
     _strong_memo: set[str] | None = field(default=None, repr=False)
+    _first_memo: dict[str, int] | None = field(default=None, repr=False)
     #: (offset, name) of people in subject position in the parsed text, in order
     subjects: list[tuple[int, str]] = field(default_factory=list)
     #: full-name forms known to be people's
@@ -135,14 +93,14 @@ class NameIndex:
         toks = tokens_of(name)
         # "Russian Federation Vladimir Putin" -> "Vladimir Putin"; "Union State's" -> nothing;
         # a Title Case headline's "Railing Against Trump" -> "Trump".
-        cut = max((i + 1 for i, t in enumerate(toks) if _bare(t) in _NOT_NAME_WORDS
-                   or (i > 0 and _bare(t) in _HEADLINE_WORDS)), default=0)
+        cut = max((i + 1 for i, t in enumerate(toks) if bare(t) in NOT_NAME_WORDS
+                   or (i > 0 and bare(t) in HEADLINE_WORDS)), default=0)
         if cut and cut < len(toks) and not toks[cut][:1].isupper():
             return  # "McCain Institute and Library": an institution, not a person
         name = " ".join(toks[cut:])
         name = re.sub(r"(?:\u2019|')s?$", "", name)
         sur = surname(name)
-        if not sur or not sur[:1].isupper() or sur.lower() in ROLE_FAMILY or sur.lower() in _NOT_NAME_WORDS:
+        if not sur or not sur[:1].isupper() or sur.lower() in ROLE_FAMILY or sur.lower() in NOT_NAME_WORDS:
             return
         self.forms[sur.lower()][name] += 1
         if person:
@@ -191,10 +149,11 @@ class NameIndex:
         return self._strong_memo
 
     def _first_seen(self, sur: str) -> int:
-        for off, s in self.person_positions:
-            if s == sur:
-                return off
-        return 1 << 62
+        if self._first_memo is None:
+            self._first_memo = {}
+            for off, s in reversed(self.person_positions):
+                self._first_memo[s] = off
+        return self._first_memo.get(sur, 1 << 62)
 
     def _best(self, counts: Counter[str]) -> str:
         """The most counted surname; ties go to the one named first, then by spelling,
@@ -244,12 +203,6 @@ class NameIndex:
         return None
 
 
-def _bare(token: str) -> str:
-    """Lower case, without edge punctuation or a possessive ending."""
-    t = token.lower().strip(".,;:")
-    return re.sub(r"(?:\u2019|')s?$", "", t)
-
-
 def _split_role_run(run: str) -> tuple[str, list[str], bool] | None:
     """'Belarus President Aleksandr Lukashenko' -> ('president', ['Aleksandr', 'Lukashenko'], False).
 
@@ -258,17 +211,17 @@ def _split_role_run(run: str) -> tuple[str, list[str], bool] | None:
     toks = tokens_of(run)
     last_role = -1
     for i, t in enumerate(toks):
-        if _bare(t) in ROLE_FAMILY:
+        if bare(t) in ROLE_FAMILY:
             last_role = i
     if last_role < 0 or last_role >= len(toks) - 1:
         return None
-    role = _bare(toks[last_role])
+    role = bare(toks[last_role])
     if role == "lady" and (last_role == 0 or toks[last_role - 1].lower() != "first"):
         return None
     after = toks[last_role + 1:]
     had_phrase = any(not t[:1].isupper() for t in after)
     # Keep what follows the last lowercase word ("of", "the") or institution/place word.
-    cut = max((i + 1 for i, t in enumerate(after) if not t[:1].isupper() or _bare(t) in _NOT_NAME_WORDS),
+    cut = max((i + 1 for i, t in enumerate(after) if not t[:1].isupper() or bare(t) in NOT_NAME_WORDS),
               default=0)
     return ROLE_FAMILY[role], after[cut:], had_phrase or cut > 0
 
@@ -282,7 +235,7 @@ def _role_name(words: list[str], had_phrase: bool) -> str | None:
             return None
         words = words[-3:] if any(len(t) == 2 and t.endswith(".") for t in words[-3:]) else words[-2:]
     words = words[:3]
-    if not words or any(_bare(t) in _NOT_NAME_WORDS or _bare(t) in ROLE_FAMILY for t in words):
+    if not words or any(bare(t) in NOT_NAME_WORDS or bare(t) in ROLE_FAMILY for t in words):
         return None
     return re.sub(r"(?:\u2019|')s?$", "", " ".join(words))
 
@@ -301,12 +254,15 @@ _SPEAKER_LABEL = re.compile(r"^[ \t*]*(?:[A-Z][\w.\u2019'-]*[ \t]+){0,6}?(" + _N
                             + _NAME_TOKEN + r")[ \t*]*:", re.M)
 
 
-def build_index(view: str, header: dict | None = None, person_ents: Iterable[tuple[int, str]] = (),
+def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[int, Doc]] = (),
                 exclude: Sequence[tuple[int, int]] = ()) -> NameIndex:
-    """Index the names of a document from its clean view and parsed PERSON entities.
+    """Index the names of a document from its clean view and the parsed pieces of it
+    (``(offset, Doc)`` pairs): complete when built, nothing is added later.
 
-    `exclude` lists (start, end) ranges (the quotes) whose names are not
+    `exclude` lists (start, end) ranges (the quotes, in order) whose names are not
     positions a pronoun can point back to."""
+    person_ents = [(lo + ent.start_char, ent.text) for lo, doc in parsed for ent in doc.ents
+                   if ent.label_ == "PERSON"]
     idx = NameIndex()
     for m in _CAP_RUN.finditer(view):
         idx.add_form(m.group(0).replace("\n", " "))
@@ -322,9 +278,9 @@ def build_index(view: str, header: dict | None = None, person_ents: Iterable[tup
             # A Title Case title hides where the name ends ("President Biden Announces
             # Former ..."): keep the longest start whose last word the body names too.
             words = words[:3]
-            while len(words) > 1 and _bare(words[-1]) not in idx.forms:
+            while len(words) > 1 and bare(words[-1]) not in idx.forms:
                 words.pop()
-            if len(words) == 1 and _bare(words[0]) not in idx.forms:
+            if len(words) == 1 and bare(words[0]) not in idx.forms:
                 words = split[1][:2]  # the body never names them: a name is two words
         name = _role_name(words, had_phrase)
         if name:
@@ -369,4 +325,31 @@ def build_index(view: str, header: dict | None = None, person_ents: Iterable[tup
             by = _BY_AUTHOR.search(re.sub(r"\s+", " ", title))
             if by:
                 idx.author = re.sub(r"(?:\u2019|')s?$", "", strip_titles(by.group(1))) or None
+    idx.subjects = _subjects(parsed, exclude, idx)
     return idx
+
+
+def _subjects(parsed: Sequence[tuple[int, Doc]], exclude: Sequence[tuple[int, int]],
+              index: NameIndex) -> list[tuple[int, str]]:
+    """People in subject position outside the quotes, in text order: what a later
+    "he said" most likely points back to."""
+    starts = [a for a, _ in exclude]
+
+    def inside(at: int) -> bool:
+        k = bisect.bisect_right(starts, at) - 1
+        return k >= 0 and at < exclude[k][1]
+
+    out: list[tuple[int, str]] = []
+    for lo, doc in parsed:
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.root.dep_ in ("nsubj", "nsubjpass") \
+                    and not inside(lo + ent.start_char):
+                out.append((lo + ent.start_char, index.fullest(ent.text)))
+        for tok in doc:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in ROLE_FAMILY and not tok.ent_type_ \
+                    and not inside(lo + tok.idx):
+                holder = index.role_holder(ROLE_FAMILY[tok.lower_])
+                if holder:
+                    out.append((lo + tok.idx, holder))
+    out.sort()
+    return out

@@ -37,9 +37,9 @@ def test_add_pipe_sets_quote_spans(qnlp) -> None:
     got = [(s.text, s._.speaker, s._.speaker_mention, s._.cue, s._.speaker_source) for s in spans]
     assert got == [
         ("This year the harvest is good in every region,", "Aleksandr Lukashenko", "the head of state",
-         "said", "role"),
-        ("We will help those who lost their crops,", "Aleksandr Lukashenko", "he", "added", "pronoun"),
-        ("The bridge will open in May,", "John Doe", "Senator John Doe", "said", "name"),
+         "said", "right-verb"),
+        ("We will help those who lost their crops,", "Aleksandr Lukashenko", "he", "added", "right-verb"),
+        ("The bridge will open in May,", "John Doe", "Senator John Doe", "said", "inverted-verb"),
     ]
     for span in spans:
         assert span.label_ == "QUOTE"

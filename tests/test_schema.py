@@ -109,7 +109,7 @@ def test_with_text_json_array_and_error_records_validate(runner, tmp_path, valid
 
 
 def test_python_api_records_validate(validator) -> None:
-    doc = Document("-", "“Yes,” she said.", {}, [Quote(1, 4, "Yes", None, "she", "said", "pronoun")])
+    doc = Document("-", "“Yes,” she said.", {}, [Quote(1, 4, "Yes", None, "she", "said", "right-verb")])
     assert _errors(validator, doc.to_dict()) == []  # no "encoding" for API texts
     assert _errors(validator, doc.to_dict(with_text=True)) == []
 

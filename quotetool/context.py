@@ -1,0 +1,129 @@
+"""What attribution knows about one quote, gathered once: `QuoteContext`.
+
+A context holds the quote, its paragraph, its neighbours, and the parsed tokens
+on each side of it: the right side runs from the closing mark to the next quote
+of the paragraph (or the paragraph's end), the left side from the start of the
+sentence (or the previous quote) to the opening mark. A quote that opens its
+paragraph after a paragraph ending in a colon also gets that lead-in's tokens.
+Every sieve reads a context; none goes back to the plan.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from .lexicon import ABBREVIATIONS
+from .plan import Plan
+from .quotes import QuoteSpan
+
+
+@dataclass(frozen=True)
+class Window:
+    """Tokens [lo, hi) of a parsed piece, and the character where the quote's mark is."""
+
+    doc: Doc
+    lo: int
+    hi: int
+    mark: int  # character offset in `doc` of the closing mark's end (right) or opening mark (left)
+
+    def tokens(self) -> list:
+        return [t for t in self.doc[self.lo:self.hi] if not t.is_space]
+
+
+@dataclass(frozen=True)
+class QuoteContext:
+    index: int  # the quote's position among the document's quotes
+    span: QuoteSpan
+    words: str  # the quote's words as the clean view gives them
+    paragraph: str  # the clean text of the quote's paragraph
+    opens_paragraph: bool  # nothing but white space before the opening mark
+    right: Window | None
+    left: Window | None
+    lead: Window | None  # the end of a lead-in paragraph ("… said:") before a paragraph-opening quote
+    offset: int  # where the parsed piece holding the quote starts in the text
+    doc: Doc | None  # that piece
+
+
+def token_starts(doc: Doc) -> list[int]:
+    """Character offsets of the Doc's tokens, computed once per Doc (a paragraph may
+    hold thousands of quotes; scanning its tokens for each would be quadratic)."""
+    starts = doc.user_data.get("quotetool_token_starts")
+    if starts is None:
+        starts = [t.idx for t in doc]
+        doc.user_data["quotetool_token_starts"] = starts
+    return starts
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, which spaCy rebuilds from all the tokens on every access, once per Doc."""
+    text = doc.user_data.get("quotetool_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["quotetool_text"] = text
+    return text
+
+
+def token_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
+    """Token indices [lo, hi) of tokens starting within the character range."""
+    starts = token_starts(doc)
+    lo = bisect.bisect_left(starts, start_char)
+    hi = bisect.bisect_left(starts, end_char)
+    return lo, max(lo, hi)
+
+
+def is_abbreviation(t) -> bool:
+    """'U.S.' or 'Mr.' end with a stop that does not end a sentence."""
+    return t.i > 0 and t.doc[t.i - 1].text.lower() in ABBREVIATIONS
+
+
+def _left_window(doc: Doc, lo_char: int, before: int) -> Window | None:
+    """From the sentence start (or `lo_char`) to the opening mark."""
+    lo, hi = token_range(doc, lo_char, before)
+    start = lo
+    for t in doc[lo:hi]:
+        if t.text in (".", "!", "?") and t.i + 1 < hi and not is_abbreviation(t):
+            start = t.i + 1
+    return Window(doc, start, hi, before) if hi > start else None
+
+
+def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
+    """One context per quote of the plan, from the parsed Docs of its segments."""
+    seg_doc = dict(zip(plan.segments, docs))
+    seg_starts = [lo for lo, _ in plan.segments]
+
+    def segment_of(at: int) -> tuple[int, int] | None:
+        k = bisect.bisect_right(seg_starts, at) - 1
+        return plan.segments[k] if k >= 0 and at <= plan.segments[k][1] else None
+
+    view, spans = plan.view, plan.spans
+    out: list[QuoteContext] = []
+    for i, q in enumerate(spans):
+        para = plan.paras[q.paragraph]
+        prev_q = spans[i - 1] if i > 0 and spans[i - 1].paragraph == q.paragraph else None
+        next_q = spans[i + 1] if i + 1 < len(spans) and spans[i + 1].paragraph == q.paragraph else None
+        lo = prev_q.close_mark + 1 if prev_q and prev_q.close_mark is not None else para[0]
+        hi = next_q.open_mark if next_q else para[1]
+        seg = segment_of(q.open_mark)
+        opens = view[para[0]:q.open_mark].strip() == ""
+        right = left = lead = None
+        doc, offset = None, 0
+        if seg is not None:
+            doc, offset = seg_doc[seg], seg[0]
+            lo, hi = max(lo, seg[0]) - offset, min(hi, seg[1]) - offset
+            after = (q.close_mark + 1 if q.close_mark is not None else q.end) - offset
+            r_lo, r_hi = token_range(doc, after, hi)
+            right = Window(doc, r_lo, r_hi, after) if r_hi > r_lo else None
+            left = _left_window(doc, lo, q.open_mark - offset)
+        if opens and q.paragraph > 0:
+            prev_para = plan.paras[q.paragraph - 1]
+            lead_seg = segment_of(prev_para[1] - 1)
+            if lead_seg is not None and lead_seg[1] == prev_para[1] and view[prev_para[0]:prev_para[1]].endswith(":"):
+                lead_doc = seg_doc[lead_seg]
+                lead = _left_window(lead_doc, 0, prev_para[1] - lead_seg[0])
+        out.append(QuoteContext(i, q, view[q.start:q.end], view[para[0]:para[1]], opens, right, left, lead,
+                                offset, doc))
+    return out

@@ -1,0 +1,439 @@
+"""Find the cue of a quote and the mention of its speaker: ordered sieves over the parse.
+
+Each cue sieve is a small function of a `QuoteContext` that returns a `Cue` or
+None (pass). `find_cue` runs `CUE_SIEVES` in order and the first decision wins;
+the sieve's name goes into the result as `speaker_source`, so a user can see why
+a speaker was chosen. The sieves, strongest first:
+
+- ``inline-label``: a transcript quoted whole names its speaker (“WALLACE: Let's …”);
+- ``byline``: “…” ― Jane Doe;
+- ``according-to`` (and the other phrasal cues of `PHRASAL_CUES`), after or before the quote;
+- ``right-verb`` / ``inverted-verb``: “…,” the President said. / “…,” said Mrs Trump.
+- ``left-verb`` / ``quoting-verb``: Mr Putin said: “…” / I quote him: “…”;
+- ``label``: Jane Roe, Mayor: “…”;
+- ``lead-in``: the same left-side sieves on a paragraph ending in a colon before
+  a paragraph that opens with the quote ("The message reads, in part:").
+
+The mention is the noun phrase of the cue's subject, classified (`Kind`) so that
+`resolve` knows how to turn it into a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from spacy.tokens import Span, Token
+
+from .context import QuoteContext, Window, doc_text, is_abbreviation
+from .lexicon import (AUTHOR_NOUNS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
+                      REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
+
+
+class Kind(Enum):
+    """What a mention is, which says how `resolve` turns it into a speaker."""
+
+    NAME = "name"  # a proper name: its fullest form in the document
+    ORG = "org"  # an organisation's name
+    ROLE = "role"  # a role noun: the person holding the role
+    PRONOUN = "pronoun"  # the nearest fitting person
+    LABEL = "label"  # "Name:" before the quote
+    AUTHOR = "author"  # a message or statement: its sender
+    QUOTED = "quoted"  # "I quote him": the person quoted, not the quoter
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """What the cue sieves found near one quote."""
+
+    sieve: str = "none"  # the sieve that decided
+    cue: str | None = None  # the cue as written: "said", "according to", ":"
+    mention: str | None = None  # the words naming the speaker, as written
+    kind: Kind = Kind.NONE
+    name: str | None = None  # a proper name inside the mention (PERSON/ORG entity or PROPN run)
+
+
+NO_CUE = Cue()
+
+# --- mentions --------------------------------------------------------------------------------
+
+
+def clean_mention(text: str) -> str:
+    return " ".join(text.replace("*", " ").split()).strip(" ,;:-\u2013\u2014")
+
+
+def _mention_span(head: Token, lo: int, hi: int) -> Span:
+    """The noun phrase of `head`, cut at a comma, bracket or clause after the head,
+    kept within token range [lo, hi)."""
+    doc = head.doc
+    left, right = head.i, head.i
+    for t in head.subtree:
+        if lo <= t.i < hi and t.i < left:
+            left = t.i
+    # Extend right over "of ..." parts ("the President of Ukraine"), stop at other
+    # prepositions ("his letter to Speaker X"), commas and clauses.
+    i = head.i + 1
+    while i < hi and i <= head.right_edge.i:
+        t = doc[i]
+        if t.text in {",", "(", "\u2014", "\u2013", ";", ":"} or t.dep_ in ("relcl", "acl", "appos", "advcl"):
+            break
+        if t.dep_ == "prep" and t.lower_ != "of":
+            break
+        if t.is_quote:
+            break
+        right = i
+        i += 1
+    # Drop leading punctuation/quote marks that a broken parse may include.
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    return doc[left:right + 1]
+
+
+def classify(span: Span) -> tuple[Kind, str | None]:
+    """The kind of a mention, and the proper name inside it if any."""
+    words = [t for t in span if not t.is_space and not t.is_punct]
+    if not words:
+        return Kind.NONE, None
+    if len(words) == 1 and words[0].lower_ in PRONOUNS:
+        return Kind.PRONOUN, None
+    head = span.root
+    if head.pos_ == "NOUN" and (head.lower_ in AUTHOR_NOUNS or head.lower_[:-1] in AUTHOR_NOUNS):
+        # "Statement from the President", "a letter by Jane Roe": the source is the speaker.
+        for prep in head.children:
+            if prep.lower_ in ("from", "by", "of"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is not None and pobj.pos_ in ("PROPN", "NOUN", "PRON"):
+                    kind, name = classify(span.doc[pobj.left_edge.i:pobj.right_edge.i + 1])
+                    if kind in (Kind.NAME, Kind.ROLE, Kind.ORG):
+                        return kind, name
+        return Kind.AUTHOR, None
+    persons = [e for e in span.ents if e.label_ == "PERSON"]
+    # The person the head belongs to ("Clinton spokesman Jesse Lehrich" -> Lehrich, not Clinton).
+    for ent in persons:
+        if ent.start <= head.i < ent.end:
+            return Kind.NAME, ent.text
+    if head.ent_type_ in ("DATE", "TIME"):
+        return Kind.NONE, None
+    for ent in span.ents:
+        if ent.label_ in ("ORG", "NORP", "GPE", "FAC") and ent.start <= head.i < ent.end:
+            return Kind.ORG, span.text if span[0].lower_ == "the" else ent.text
+    if head.pos_ == "PROPN" and head.lower_ not in ROLE_FAMILY:
+        return Kind.NAME, _propn_run(span, head)
+    persons = [e for e in persons if not e.text.endswith(("\u2019s", "'s"))]
+    if persons:
+        return Kind.NAME, persons[-1].text
+    return Kind.ROLE, None
+
+
+def _propn_run(span: Span, head: Token) -> str:
+    """The run of proper nouns around the head: "Chairman McHenry" -> "Chairman McHenry"
+    (titles are stripped later by the name index)."""
+    start = end = head.i
+    while start - 1 >= span.start and span.doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    while end + 1 < span.end and span.doc[end + 1].pos_ == "PROPN":
+        end += 1
+    return span.doc[start:end + 1].text
+
+
+def _nearest_noun_before(verb: Token, lo: int, first: bool = False) -> Token | None:
+    """When the parse gives a reporting verb no subject ("X Advocate, Jane Doe, said:"),
+    the closest noun before it (or, with `first`, the first noun from `lo`)."""
+    span = verb.doc[lo:verb.i]
+    for t in (span if first else reversed(span)):
+        if t.pos_ in ("PROPN", "NOUN", "PRON") and not t.is_quote:
+            head = t
+            while head.head.i != head.i and lo <= head.head.i < verb.i and head.head.pos_ in ("PROPN", "NOUN"):
+                head = head.head
+            return head
+    return None
+
+
+def _verb_subject(verb: Token, lo: int, hi: int) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and lo <= child.i < hi:
+            return child
+    return None
+
+
+def _after_verb_subject(verb: Token, hi: int) -> Token | None:
+    """'said Mrs. Melania Trump': the noun after an inverted verb."""
+    doc = verb.doc
+    for t in doc[verb.i + 1:hi]:
+        if t.is_punct and t.text not in (".",) or t.is_quote:
+            return None
+        if t.pos_ in ("PROPN", "NOUN", "PRON"):
+            head = t
+            while head.head.i != head.i and verb.i < head.head.i < hi and head.head.pos_ in ("PROPN", "NOUN"):
+                head = head.head
+            return head
+        if t.pos_ not in ("DET", "ADJ", "NUM", "ADV"):
+            return None
+    return None
+
+
+def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi: int, cue: str | None) -> Cue:
+    """The cue whose speaker is the noun phrase of `subj` (within tokens [lo, hi))."""
+    if subj is None:
+        return Cue(sieve, cue)
+    doc = subj.doc
+    if subj.lower_ in RELATIVE_PRONOUNS:
+        # "Clinton, who said …": the noun the relative clause hangs on.
+        if verb is not None and verb.dep_ == "relcl":
+            subj = verb.head
+        else:
+            prev = [t for t in doc[max(0, subj.i - 6):subj.i] if t.pos_ in ("PROPN", "NOUN")]
+            if not prev:
+                return Cue(sieve, cue)
+            subj = prev[-1]
+        lo = min(lo, subj.left_edge.i)
+    span = _mention_span(subj, lo, hi)
+    kind, name = classify(span)
+    # "Act Advocate, Francesca Mani, said": an appositive person names the speaker.
+    for child in subj.children:
+        if child.dep_ == "appos" and lo <= child.i < hi and child.ent_type_ == "PERSON":
+            app = _mention_span(child, lo, hi)
+            app_kind, app_name = classify(app)
+            if app_kind is Kind.NAME:
+                return Cue(sieve, cue, clean_mention(app.text) or None, app_kind, app_name)
+    return Cue(sieve, cue, clean_mention(span.text) or None, kind, name)
+
+
+def is_reporting(t: Token) -> bool:
+    return t.pos_ in ("VERB", "AUX") and t.lower_ in REPORTING_FORMS
+
+
+# --- phrasal cues: one table, read on both sides of a quote -----------------------------------
+
+#: Phrases whose object is the speaker, by their words; the last word's object names the
+#: speaker: “…,” according to the Port Authority. / According to X, “…”.
+PHRASAL_CUES: dict[tuple[str, ...], str] = {
+    ("according", "to"): "according to",
+}
+_PHRASE_ENDS = {words[-1]: words for words in PHRASAL_CUES}
+
+
+def _phrase_at(t: Token) -> tuple[str, ...] | None:
+    """The phrasal cue that ends at token `t`, if any."""
+    words = _PHRASE_ENDS.get(t.lower_)
+    if words is None or t.i < len(words) - 1:
+        return None
+    doc = t.doc
+    if all(doc[t.i - len(words) + 1 + k].lower_ == w for k, w in enumerate(words)):
+        return words
+    return None
+
+
+# --- right of the quote ----------------------------------------------------------------------
+
+
+def _right_end(w: Window) -> int:
+    """The right context ends at the sentence's end."""
+    for t in w.doc[w.lo:w.hi]:
+        if t.text in (".", "!", "?") and t.i > w.lo and not is_abbreviation(t):
+            return t.i
+    return w.hi
+
+
+def byline(ctx: QuoteContext) -> Cue | None:
+    """A byline after the quote: “…” ― Krystal Correa (the dash may be glued to the mark)."""
+    w = ctx.right
+    if w is None:
+        return None
+    toks = w.tokens()
+    if not toks:
+        return None
+    gap = doc_text(w.doc)[w.mark:toks[0].idx]
+    if toks[0].text not in DASHES and not any(c in gap for c in "\u2015\u2014\u2013"):
+        return None
+    end = _right_end(w)
+    nxt = [t for t in w.doc[w.lo:end] if not t.is_space and t.text not in DASHES]
+    if not nxt or nxt[0].pos_ not in ("PROPN", "NOUN") or not nxt[0].text[:1].isupper():
+        return None
+    head = nxt[0]
+    while head.head.i != head.i and nxt[0].i <= head.head.i < end and head.head.pos_ == "PROPN":
+        head = head.head
+    found = mention_cue("byline", None, head, nxt[0].i, end, "\u2015")
+    return found if found.kind in (Kind.NAME, Kind.ORG, Kind.LABEL) else None
+
+
+def phrase_right(ctx: QuoteContext) -> Cue | None:
+    """“…,” according to the Port Authority."""
+    w = ctx.right
+    if w is None:
+        return None
+    end = _right_end(w)
+    window = [t for t in w.doc[w.lo:end] if not t.is_space and not t.is_punct]
+    for words, cue in PHRASAL_CUES.items():
+        n = len(words)
+        if len(window) > n and tuple(t.lower_ for t in window[:n]) == words:
+            last = window[n - 1]
+            pobj = next((c for c in last.children if c.dep_ == "pobj"), None) or window[n]
+            return mention_cue("according-to", None, pobj, last.i, end, cue)
+    return None
+
+
+def right_verb(ctx: QuoteContext) -> Cue | None:
+    """“…,” the President said. / “…,” said Mrs. Trump. / “…,” Flynn, a top surrogate, said."""
+    w = ctx.right
+    if w is None or not w.tokens():
+        return None
+    doc, lo = w.doc, w.lo
+    end = _right_end(w)
+    window = [t for t in doc[lo:end] if not t.is_space and not t.is_punct]
+    last = ctx.words.rstrip()[-1:]
+    # How far the cue may be: after a comma the clause continues; after ?/! a cue follows
+    # at once; after a full stop the sentence is over; a partial quote may be followed by
+    # its subject and verb.
+    if last in (",", "\u2014", "-", "\u2013") or w.tokens()[0].text == ",":
+        reach, any_verb = 8, True
+    elif last in ("?", "!"):
+        reach, any_verb = 4, False
+    elif last in (".", "\u2026"):
+        return None
+    else:
+        reach, any_verb = 3, False
+    if window and (window[0].pos_ in ("SCONJ", "ADP", "CCONJ") or window[0].lower_ in ("when", "as", "which")):
+        return None
+    # Past the usual reach only a reporting verb counts, after a long appositive:
+    # "…,” Scott Pruitt, the Republican attorney general of Oklahoma, said.
+    far = 30 if any_verb else reach
+    for k, t in enumerate(window[:far]):
+        if t.pos_ not in ("VERB", "AUX") or t.lower_ in BE_FORMS:
+            continue
+        if not (is_reporting(t) or (any_verb and k < reach and t.pos_ == "VERB")):
+            continue
+        subj = _verb_subject(t, lo, end)
+        if subj is not None and subj.i > t.i and k > 0:
+            subj = _nearest_noun_before(t, lo, first=True) or subj  # "…,” Flynn, a surrogate, said Thursday
+        sieve = "inverted-verb" if k == 0 else "right-verb"  # “…,” said Mrs. Trump
+        if subj is None and k == 0:
+            subj = _after_verb_subject(t, end)
+        if subj is None and k > 0:
+            subj = _nearest_noun_before(t, lo, first=True)
+        if subj is not None:
+            return mention_cue(sieve, t, subj, lo, end, t.text)
+    return None
+
+
+# --- left of the quote -----------------------------------------------------------------------
+
+
+def _phrase_left(t: Token, lo: int, hi: int) -> Cue | None:
+    """According to X, “…”."""
+    words = _phrase_at(t)
+    if words is None:
+        return None
+    pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
+    return mention_cue("according-to", None, pobj, t.i, hi, PHRASAL_CUES[words]) if pobj is not None else None
+
+
+def _quoting_verb(t: Token, lo: int, hi: int) -> Cue | None:
+    """"I quote him: “…”", "X quoted famous words by Reagan: “…”": the words are the
+    quoted person's, not the quoter's."""
+    if t.lower_ not in QUOTING_FORMS or t.pos_ != "VERB":
+        return None
+    obj = next((c for c in t.children if c.dep_ in ("dobj", "obj") and lo <= c.i < hi), None)
+    if obj is not None:
+        return mention_cue("quoting-verb", t, obj, lo, hi, t.text)
+    return Cue("quoting-verb", t.text, None, Kind.QUOTED)
+
+
+def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
+    """Mr Putin said: “…” / Obama called it “…”."""
+    if not is_reporting(t):
+        return None
+    subj = _verb_subject(t, lo, hi)
+    if subj is None:
+        # "…, he said, “to help.”": a conjunct or participle shares its head's subject.
+        head = t.head
+        while subj is None and head.i != head.head.i and head.pos_ in ("VERB", "AUX"):
+            subj = _verb_subject(head, lo, hi)
+            head = head.head
+        if subj is None and head.pos_ in ("VERB", "AUX"):
+            subj = _verb_subject(head, lo, hi)
+    if subj is None:
+        subj = _nearest_noun_before(t, lo)
+    return mention_cue("left-verb", t, subj, lo, hi, t.text) if subj is not None else None
+
+
+#: Tried on each token before the quote, nearest first; the first that decides wins.
+LEFT_TOKEN_SIEVES: tuple[Callable[[Token, int, int], Cue | None], ...] = (_phrase_left, _quoting_verb,
+                                                                          _left_verb)
+
+
+def _left_cue(w: Window | None) -> Cue | None:
+    if w is None:
+        return None
+    for t in reversed(w.tokens()):
+        for sieve in LEFT_TOKEN_SIEVES:
+            found = sieve(t, w.lo, w.hi)
+            if found is not None:
+                return found
+    return None
+
+
+def _label(w: Window | None) -> Cue | None:
+    """A label: "**Name, Title:** “…”" or "Name: “…”" with no verb."""
+    if w is None:
+        return None
+    toks = w.tokens()
+    if not toks or toks[-1].text != ":" or len(toks) > 25 or any(t.pos_ == "VERB" for t in toks):
+        return None
+    span = w.doc[toks[0].i:toks[-1].i]
+    label = clean_mention(span.text)
+    if not label:
+        return None
+    kind, name = classify(span)
+    ents = [e for e in span.ents if e.label_ == "PERSON"]
+    if ents:
+        return Cue("label", ":", label + ":", Kind.LABEL, ents[0].text)
+    if kind in (Kind.ROLE, Kind.AUTHOR):
+        return Cue("label", ":", label + ":", kind)
+    return Cue("label", ":", label + ":", Kind.LABEL, name or label)
+
+
+def left_verb(ctx: QuoteContext) -> Cue | None:
+    return _left_cue(ctx.left)
+
+
+def label(ctx: QuoteContext) -> Cue | None:
+    return _label(ctx.left)
+
+
+def lead_in(ctx: QuoteContext) -> Cue | None:
+    """A paragraph ending in a colon introduces the paragraph that opens with the quote."""
+    found = _left_cue(ctx.lead) or _label(ctx.lead)
+    return replace(found, sieve="lead-in") if found is not None else None
+
+
+_INLINE_LABEL = re.compile(r"^\s*([A-Z][A-Z.'\u2019 -]{1,40}[A-Z.]):\s")
+
+
+def inline_label(ctx: QuoteContext) -> Cue | None:
+    """A transcript quoted whole: “WALLACE: Let's start …” names its own speaker."""
+    m = _INLINE_LABEL.match(ctx.words)
+    if not m or m.group(1).lower() in RUBRICS:
+        return None
+    return Cue("inline-label", ":", m.group(1) + ":", Kind.LABEL, m.group(1).title())
+
+
+#: The cue sieves, strongest first.
+CUE_SIEVES: tuple[Callable[[QuoteContext], Cue | None], ...] = (
+    inline_label, byline, phrase_right, right_verb, left_verb, label, lead_in)
+
+
+def find_cue(ctx: QuoteContext) -> Cue:
+    """The first decision of `CUE_SIEVES` for this quote that names someone; else the first
+    cue found with no mention (a verb whose subject is a date, say); else `NO_CUE`."""
+    weak = None
+    for sieve in CUE_SIEVES:
+        found = sieve(ctx)
+        if found is not None:
+            if found.kind is not Kind.NONE:
+                return found
+            weak = weak or found
+    return weak or NO_CUE
