@@ -61,6 +61,29 @@ def rubric(ctx: QuoteContext, cue: Cue) -> bool:
     return bool(colon) and len(head) <= 22 and head.strip().lower() in RUBRICS
 
 
+_BULLETS = " \t\n-*•>#+"
+#: A cue-less quote this long, in sentence case, reads as speech.
+SPEECH_WORDS = 8
+
+
+def _title_like(words: list[str]) -> bool:
+    """Most words capitalised: the name of an act, an event, a product or a company."""
+    content = [w for w in words if len(w) > 3 or w[:1].isupper()]
+    return bool(content) and sum(w[:1].isupper() for w in content) >= 0.75 * len(content)
+
+
+def speech_like(ctx: QuoteContext) -> bool:
+    """Positive evidence that a quote with no cue is someone's speech: it opens its
+    paragraph (after a list bullet at most), it follows a colon, or it is a long run of
+    words in sentence case. A short phrase in marks inside a sentence, with no cue, is far
+    more often a term, a title or a name than a quotation."""
+    before = ctx.before.rstrip(_BULLETS + "\u00a0")
+    if not before or before.endswith(":"):
+        return True
+    words = ctx.words.split()
+    return len(words) >= SPEECH_WORDS and not _title_like(words)
+
+
 #: Tried in order on each quote; any that answers True leaves the quote out.
 DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, rubric)
 
@@ -79,6 +102,7 @@ class Run:
     previous: str | None = None  # the last speaker named
     previous_para: int = -10
     previous_at: int = -1
+    cued_para: int = -1  # the paragraph of the last quote that had a cue of its own
 
     def near(self, ctx: QuoteContext) -> bool:
         return ctx.span.paragraph - self.previous_para <= 1
@@ -180,10 +204,14 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
         if any(drop(ctx, cue) for drop in DROP_SIEVES):
             continue
         if cue.kind is Kind.NONE:
+            if not (speech_like(ctx) or run.carried(ctx) or run.cued_para == ctx.span.paragraph):
+                continue  # words in marks with no sign of speech: a term, a title, a name
             speaker, source = _fallback(run, ctx)
         else:
             scene = Scene(ctx.span.open_mark, run.previous if run.near(ctx) else None, run.previous_at)
             speaker, source = resolve(cue, index, scene), cue.sieve
+        if cue.kind is not Kind.NONE:
+            run.cued_para = ctx.span.paragraph
         if speaker:
             run.previous, run.previous_para, run.previous_at = speaker, ctx.span.paragraph, ctx.span.open_mark
         q = ctx.span

@@ -155,6 +155,28 @@ CASES = [
         "“The bridge will open in May.” \u2015 Maria Lopez",
         [("The bridge will open in May.", "Maria Lopez", "Maria Lopez", "\u2015", "byline")],
         id="byline-dash"),
+    # --- words in marks with no cue and no sign of speech are not quotes ----------------------
+    pytest.param(
+        "Governor Ann Lee signed the “Clean Rivers Act” on Monday.\n\nThe law replaces the word "
+        "“alien” with “noncitizen” in state forms.\n\n“This is a good day for every river in the state,” "
+        "Lee said.",
+        [("This is a good day for every river in the state,", "Ann Lee", "Lee", "said", "right-verb")],
+        id="terms-and-titles-without-cue-dropped"),
+    pytest.param(
+        "Governor Ann Lee visited the plant on Monday.\n\nLee said the plan was “a real step forward” and "
+        "“long overdue” for the region.",
+        [("a real step forward", "Ann Lee", "Lee", "said", "left-verb"),
+         ("long overdue", "Ann Lee", None, None, "continuation")],
+        id="cueless-fragment-after-a-cued-one-in-its-paragraph-kept"),
+    pytest.param(
+        "Governor Ann Lee sent a message to the graduates of the state university.\n\n“Your hard work "
+        "has made this state proud, and we expect great things of you,” Lee said.\n\n“Go out and build "
+        "something that lasts for the people who come after you.”",
+        [("Your hard work has made this state proud, and we expect great things of you,", "Ann Lee", "Lee",
+          "said", "right-verb"),
+         ("Go out and build something that lasts for the people who come after you.", "Ann Lee", None, None,
+          "continuation")],
+        id="paragraph-opening-quote-without-cue-kept"),
 ]
 
 

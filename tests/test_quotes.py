@@ -74,6 +74,15 @@ MARK_CASES = [
                  [(23, 30, "We won,"), (62, 68, "Again,")], id="stray-closers-cost-nothing"),
     pytest.param("“” and “ ” are nothing. “Yes,” he said.", [(25, 29, "Yes,")], id="empty-marks"),
     pytest.param("“Ready?” “Yes!”", [(1, 7, "Ready?"), (10, 14, "Yes!")], id="two-quotes-one-line"),
+    # The old convention: marks only at the two ends of a quote that runs over paragraphs.
+    # Each paragraph is its own quote (the guidelines), the middle ones have no mark at all.
+    pytest.param("“First part.\n\nMiddle part.\n\nLast part.”\n\nAfterwards.",
+                 [(1, 12, "First part."), (14, 26, "Middle part."), (28, 38, "Last part.")],
+                 id="carried-over-markless-paragraphs"),
+    pytest.param("“First part.\n\nMiddle part.\n\nNo closer anywhere.",
+                 [(1, 12, "First part.")], id="no-closing-paragraph-no-carry"),
+    pytest.param("He said “first part.\n\nMiddle part.\n\nLast part.”",
+                 [(9, 20, "first part.")], id="mid-paragraph-opener-does-not-carry"),
 ]
 
 
