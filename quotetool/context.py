@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from .lexicon import ABBREVIATIONS
-from .plan import Plan
+from .plan import Plan, introduces
 from .quotes import QuoteSpan
 
 
@@ -122,7 +122,7 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
         if opens and q.paragraph > 0:
             prev_para = plan.paras[q.paragraph - 1]
             lead_seg = segment_of(prev_para[1] - 1)
-            if lead_seg is not None and lead_seg[1] == prev_para[1] and view[prev_para[0]:prev_para[1]].endswith(":"):
+            if lead_seg is not None and lead_seg[1] == prev_para[1] and introduces(view[prev_para[0]:prev_para[1]]):
                 lead_doc = seg_doc[lead_seg]
                 lead = _left_window(lead_doc, 0, prev_para[1] - lead_seg[0])
         out.append(QuoteContext(i, q, view[q.start:q.end], view[para[0]:para[1]], opens, view[para[0]:q.open_mark],

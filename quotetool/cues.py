@@ -62,7 +62,8 @@ NO_CUE = Cue()
 
 
 def clean_mention(text: str) -> str:
-    return " ".join(text.replace("*", " ").split()).strip(" ,;:-\u2013\u2014")
+    text = " ".join(text.replace("*", " ").split()).strip(" ,;:-\u2013\u2014")
+    return re.sub(r"(?<=\w)(?:\u2019|')s$", "", text)  # "the President's" (message)
 
 
 def _mention_span(head: Token, lo: int, hi: int) -> Span:
@@ -100,16 +101,11 @@ def classify(span: Span) -> tuple[Kind, str | None]:
     if len(words) == 1 and words[0].lower_ in PRONOUNS:
         return Kind.PRONOUN, None
     head = span.root
-    if head.pos_ == "NOUN" and (head.lower_ in AUTHOR_NOUNS or head.lower_[:-1] in AUTHOR_NOUNS):
-        # "Statement from the President", "a letter by Jane Roe": the source is the speaker.
-        for prep in head.children:
-            if prep.lower_ in ("from", "by", "of"):
-                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if pobj is not None and pobj.pos_ in ("PROPN", "NOUN", "PRON"):
-                    kind, name = classify(span.doc[pobj.left_edge.i:pobj.right_edge.i + 1])
-                    if kind in (Kind.NAME, Kind.ROLE, Kind.ORG):
-                        return kind, name
-        return Kind.AUTHOR, None
+    if _is_message(head):
+        sender = _message_sender(head)
+        if sender is None:
+            return Kind.AUTHOR, None  # a message whose sender is not named beside it
+        return classify(span.doc[sender.left_edge.i:sender.right_edge.i + 1])
     persons = [e for e in span.ents if e.label_ == "PERSON"]
     # The person the head belongs to ("Clinton spokesman Jesse Lehrich" -> Lehrich, not Clinton).
     for ent in persons:
@@ -126,6 +122,38 @@ def classify(span: Span) -> tuple[Kind, str | None]:
     if persons:
         return Kind.NAME, persons[-1].text
     return Kind.ROLE, None
+
+
+def _is_message(t: Token) -> bool:
+    return t.pos_ == "NOUN" and (t.lower_ in AUTHOR_NOUNS or t.lower_[:-1] in AUTHOR_NOUNS)
+
+
+def _message_sender(t: Token) -> Token | None:
+    """The sender named around a message, statement or letter: its possessor ("the
+    President's message"), its source ("a letter from Jane Roe", "the telegram sent by the
+    head of state") or the subject of the verb that put it out ("Mr Putin issued a joint
+    statement on …, which reads"). `t` may be a word hanging on the message ("a message of
+    greetings, which reads")."""
+    if not _is_message(t) and t.dep_ == "pobj" and _is_message(t.head.head):
+        t = t.head.head
+    if not _is_message(t):
+        return None
+    for child in t.children:
+        if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            return child
+        if child.dep_ == "compound" and child.ent_type_ in ("PERSON", "ORG"):
+            return child  # "the IMF report"
+    for child in t.children:
+        prep = child
+        if child.dep_ == "acl":  # "sent by X"
+            prep = next((c for c in child.children if c.dep_ == "agent"), child)
+        if prep.lower_ in ("from", "by", "of"):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ in ("PROPN", "NOUN") and not _is_message(pobj):
+                return pobj
+    if t.dep_ == "dobj" and t.head.pos_ == "VERB":
+        return next((c for c in t.head.children if c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN")), None)
+    return None
 
 
 def _propn_run(span: Span, head: Token) -> str:
@@ -190,6 +218,9 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
                 return Cue(sieve, cue)
             subj = prev[-1]
         lo = min(lo, subj.left_edge.i)
+    sender = _message_sender(subj)
+    if sender is not None:
+        subj, lo = sender, min(lo, sender.left_edge.i)
     span = _mention_span(subj, lo, hi)
     kind, name = classify(span)
     # "Act Advocate, Francesca Mani, said": an appositive person names the speaker.
@@ -199,6 +230,8 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
             app_kind, app_name = classify(app)
             if app_kind is Kind.NAME:
                 return Cue(sieve, cue, clean_mention(app.text) or None, app_kind, app_name)
+    if name:
+        name = re.sub(r"(?<=\w)(?:\u2019|')s$", "", name)
     return Cue(sieve, cue, clean_mention(span.text) or None, kind, name)
 
 
@@ -396,6 +429,21 @@ def _label(w: Window | None) -> Cue | None:
     return Cue("label", ":", label + ":", Kind.LABEL, name or label)
 
 
+def _label_line(w: Window | None) -> Cue | None:
+    """A short line over the quote naming its speaker, with no verb: "Jane Roe, Chair of
+    the Caucus" in a round-up of statements."""
+    if w is None:
+        return None
+    toks = w.tokens()
+    if not toks or len(toks) > 30 or toks[-1].text in (".", "!", "?", ":") or any(t.pos_ in ("VERB", "AUX") for t in toks):
+        return None
+    span = w.doc[toks[0].i:toks[-1].i + 1]
+    ents = [e for e in span.ents if e.label_ == "PERSON"]
+    if not ents or ents[0].start > toks[0].i + 3:
+        return None  # the line must open with the person's name
+    return Cue("label-line", None, clean_mention(span.text), Kind.LABEL, ents[0].text)
+
+
 def left_verb(ctx: QuoteContext) -> Cue | None:
     return _left_cue(ctx.left)
 
@@ -407,7 +455,9 @@ def label(ctx: QuoteContext) -> Cue | None:
 def lead_in(ctx: QuoteContext) -> Cue | None:
     """A paragraph ending in a colon introduces the paragraph that opens with the quote."""
     found = _left_cue(ctx.lead) or _label(ctx.lead)
-    return replace(found, sieve="lead-in") if found is not None else None
+    if found is not None:
+        return replace(found, sieve="lead-in")
+    return _label_line(ctx.lead)
 
 
 _INLINE_LABEL = re.compile(r"^\s*([A-Z][A-Z.'\u2019 -]{1,40}[A-Z.]):\s")

@@ -55,10 +55,11 @@ ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "u.s", "jr", "sen", "g
 
 # --- mentions --------------------------------------------------------------------------------
 
-PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them", "it", "you"})
+PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them", "it", "you",
+                      "his", "their", "its", "my", "our"})  # possessives: "his letter says"
 #: Pronouns that name no one person: a group, the listener, "it is said".
-GROUP_PRONOUNS = frozenset({"they", "them", "you", "it"})
-FIRST_PERSON = frozenset({"i", "we"})
+GROUP_PRONOUNS = frozenset({"they", "them", "you", "it", "their", "its"})
+FIRST_PERSON = frozenset({"i", "we", "my", "our"})
 #: Relative pronouns: "Clinton, who said …" points back to the noun before.
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 #: Messages whose words are their sender's: "The message reads", "a letter by Jane Roe".

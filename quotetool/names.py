@@ -193,6 +193,21 @@ class NameIndex:
         k = bisect.bisect_left(self.subjects, (offset, ""))
         return self.subjects[k - 1] if k > 0 else None
 
+    def is_person(self, name: str) -> bool:
+        """Is `name` surely a person's (not a one-word entity the recogniser guessed)?"""
+        return surname(name).lower() in self._strong()
+
+    def first_person_between(self, lo: int, hi: int) -> str | None:
+        """The first person surely named in [lo, hi) (outside quotes)."""
+        strong = self._strong()
+        k = bisect.bisect_left(self.person_positions, (lo, ""))
+        for off, sur in self.person_positions[k:k + 50]:
+            if off >= hi:
+                break
+            if sur in strong:
+                return self.fullest(sur)
+        return None
+
     def nearest_person(self, offset: int) -> str | None:
         """The person named last before `offset` (outside quotes)."""
         strong = self._strong()
@@ -300,6 +315,12 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
     for m in _SPEAKER_LABEL.finditer(view):
         idx.add_form(m.group(1), person=True, offset=m.start(), evidence=True)
     for off, name in person_ents:
+        toks = tokens_of(name)
+        if len(toks) >= 3 and re.search(r"\b(?:of|to|for|at)\s+$", view[max(0, off - 5):off]):
+            # "Minister of Agriculture Jane Roe", "Ambassador to France Jane Roe": the
+            # recogniser took the office's last word into the name.
+            name = " ".join(toks[1:])
+            off += len(toks[0]) + 1
         idx.add_form(name, person=True, offset=off)
     idx.person_positions.sort()
     # Count every occurrence of each known person's surname.
@@ -326,7 +347,25 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
             if by:
                 idx.author = re.sub(r"(?:\u2019|')s?$", "", strip_titles(by.group(1))) or None
     idx.subjects = _subjects(parsed, exclude, idx)
+    lead = _title_subject(header, idx)
+    if lead:
+        idx.subjects.insert(0, (-1, lead))
     return idx
+
+
+def _title_subject(header: dict | None, index: NameIndex) -> str | None:
+    """The person a headline opens with ("Acting President Vladimir Putin proposed …",
+    "Jane Roe Sends Greetings …"): the subject of the release's first sentence, which a
+    later "he" or "his letter" points back to."""
+    title = (header or {}).get("title")
+    if not isinstance(title, str):
+        return None
+    m = _CAP_RUN.match(" ".join(title.split()))
+    if not m:
+        return None
+    name = strip_titles(m.group(0))
+    sur = surname(name).lower()
+    return index.fullest(name) if sur in index._strong() else None
 
 
 def _subjects(parsed: Sequence[tuple[int, Doc]], exclude: Sequence[tuple[int, int]],

@@ -74,7 +74,15 @@ def _quoted(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
 
 
 def _author(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
-    return index.main_person()
+    """"The message reads:": the header's author, else the person in subject position
+    since the previous quote ("Jane Roe sent greetings to …"), else the first person named
+    since then (a lead names the sender first), else the document's main person."""
+    if index.author:
+        return index.fullest(index.author)
+    subject = index.subject_before(scene.at)
+    if subject is not None and subject[0] >= scene.previous_at and index.is_person(subject[1]):
+        return subject[1]
+    return index.first_person_between(scene.previous_at, scene.at) or index.main_person()
 
 
 def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:

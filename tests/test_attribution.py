@@ -177,6 +177,40 @@ CASES = [
          ("Go out and build something that lasts for the people who come after you.", "Ann Lee", None, None,
           "continuation")],
         id="paragraph-opening-quote-without-cue-kept"),
+    # --- a message's words are its sender's ---------------------------------------------------
+    pytest.param(
+        "Greetings to the staff of the National Library\n\nPresident Ann Lee congratulated the staff of the "
+        "National Library on its centenary.\n\nThe message reads, in part:\n\n“For a hundred years the "
+        "library has kept the memory of our nation.\n\n“I wish you every success in your work.”",
+        [("For a hundred years the library has kept the memory of our nation.", "Ann Lee", "The message",
+          "reads", "lead-in"),
+         ("I wish you every success in your work.", "Ann Lee", None, None, "continuation")],
+        id="message-reads-sender-from-the-lead"),
+    pytest.param(
+        "Governor Ann Lee and Mayor Tom Baker met on Friday.\n\nThe Governor’s letter to the council "
+        "reads: “The bridge will be finished by spring.”",
+        [("The bridge will be finished by spring.", "Ann Lee", "The Governor", "reads", "left-verb")],
+        id="possessor-of-the-letter"),
+    pytest.param(
+        "Ann Lee and Tom Baker spoke on Friday.\n\nMs Lee and Mr Baker issued a joint statement on "
+        "trade, which reads in part: “We agreed to lower tariffs on grain.”",
+        [("We agreed to lower tariffs on grain.", "Ann Lee", "Ms Lee and Mr Baker", "reads", "left-verb")],
+        id="statement-issued-by-its-subject"),
+    # --- a short line over the quote naming its speaker ----------------------------------------
+    pytest.param(
+        "Leaders praised the new apprenticeship plan.\n\n**Ann Lee, President of the Builders Guild**\n\n"
+        "“This plan will bring thousands of young people into the trades.”\n\n"
+        "**Tom Baker, Director of the Carpenters Union**\n\n“Our members are ready to teach them.”",
+        [("This plan will bring thousands of young people into the trades.", "Ann Lee",
+          "Ann Lee, President of the Builders Guild", None, "label-line"),
+         ("Our members are ready to teach them.", "Tom Baker", "Tom Baker, Director of the Carpenters Union",
+          None, "label-line")],
+        id="label-lines-in-a-round-up"),
+    # --- the office is not part of the name ------------------------------------------------------
+    pytest.param(
+        "U.S. Ambassador to France Jane Roe visited Lyon on Tuesday.\n\n“Our ties are strong,” Roe said.",
+        [("Our ties are strong,", "Jane Roe", "Roe", "said", "right-verb")],
+        id="office-words-not-in-the-name"),
 ]
 
 
