@@ -444,8 +444,23 @@ def _label_line(w: Window | None) -> Cue | None:
     return Cue("label-line", None, clean_mention(span.text), Kind.LABEL, ents[0].text)
 
 
+def _colon_clause(w: Window | None) -> Cue | None:
+    """A clause that ends in a colon at the quote introduces it whatever its verb: "the
+    journalists hollered from a distance: “…”", "families will offer the toast: “…”"."""
+    if w is None:
+        return None
+    toks = w.tokens()
+    if not toks or toks[-1].text != ":":
+        return None
+    for t in reversed(toks):
+        if t.pos_ == "VERB":
+            subj = _verb_subject(t, w.lo, w.hi)
+            return mention_cue("colon-clause", t, subj, w.lo, w.hi, t.text) if subj is not None else None
+    return None
+
+
 def left_verb(ctx: QuoteContext) -> Cue | None:
-    return _left_cue(ctx.left)
+    return _left_cue(ctx.left) or _colon_clause(ctx.left)
 
 
 def label(ctx: QuoteContext) -> Cue | None:

@@ -354,18 +354,29 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
 
 
 def _title_subject(header: dict | None, index: NameIndex) -> str | None:
-    """The person a headline opens with ("Acting President Vladimir Putin proposed …",
-    "Jane Roe Sends Greetings …"): the subject of the release's first sentence, which a
-    later "he" or "his letter" points back to."""
-    title = (header or {}).get("title")
-    if not isinstance(title, str):
-        return None
-    m = _CAP_RUN.match(" ".join(title.split()))
-    if not m:
-        return None
-    name = strip_titles(m.group(0))
-    sur = surname(name).lower()
-    return index.fullest(name) if sur in index._strong() else None
+    """The person a headline or a header summary opens with ("Acting President Vladimir
+    Putin proposed …", "Jane Roe Sends Greetings …"): the subject of the release's first
+    sentence, which a later "he" or "his letter" points back to."""
+    for key in ("title", "summary"):
+        value = (header or {}).get(key)
+        if not isinstance(value, str):
+            continue
+        value = " ".join(value.split())
+        m = _CAP_RUN.match(value)
+        if not m:
+            continue
+        name = strip_titles(m.group(0))
+        # In a sentence-case headline a name followed by a lower-case verb is its subject;
+        # in a Title Case one only a name known to be a person's counts.
+        rest = re.findall(r"[A-Za-z]+", value[m.end():])
+        sentence = (len(tokens_of(name)) > 1 and bool(rest) and rest[0].islower()
+                    and sum(w[0].isupper() for w in rest) < 0.5 * len(rest)
+                    and not any(bare(t) in NOT_NAME_WORDS or bare(t) in HEADLINE_WORDS for t in tokens_of(name)))
+        if sentence:
+            index.add_form(name, person=True, evidence=True)
+        if sentence or surname(name).lower() in index._strong():
+            return index.fullest(name)
+    return None
 
 
 def _subjects(parsed: Sequence[tuple[int, Doc]], exclude: Sequence[tuple[int, int]],

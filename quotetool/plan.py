@@ -80,6 +80,15 @@ def introduces(paragraph: str) -> bool:
         (".", "!", "?", ",", ";", "\u201d", '"', "\u2019", "'", ")", "]")))
 
 
+def _lead(view: str, paras: list[tuple[int, int]]) -> int:
+    """The lead paragraph: the first of the first three that reads as a sentence (a
+    headline the header parser did not take has no closing stop)."""
+    for i, (lo, hi) in enumerate(paras[:3]):
+        if hi - lo > 40 and view[lo:hi].rstrip()[-1:] in ".!?":
+            return i
+    return 0
+
+
 def make_plan(text: str, header: bool) -> Plan:
     release = parse_release(text) if header else Release({}, 0)
     view = _blank_header(clean_view(text), release.body_start)
@@ -87,7 +96,7 @@ def make_plan(text: str, header: bool) -> Plan:
     paras = paragraphs(view)
     # The lead paragraph names who the release is about and who sent what it quotes
     # ("Jane Roe sent greetings to …"): parsed whenever there is a quote to attribute.
-    wanted: set[int] = {0} if spans else set()
+    wanted: set[int] = {_lead(view, paras)} if spans else set()
     for q in spans:
         wanted.add(q.paragraph)
         lo = paras[q.paragraph][0]

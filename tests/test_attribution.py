@@ -211,6 +211,17 @@ CASES = [
         "U.S. Ambassador to France Jane Roe visited Lyon on Tuesday.\n\n“Our ties are strong,” Roe said.",
         [("Our ties are strong,", "Jane Roe", "Roe", "said", "right-verb")],
         id="office-words-not-in-the-name"),
+    # --- a clause ending in a colon introduces the quote, whatever its verb ---------------------
+    pytest.param(
+        "The mayor walked to the town hall on Monday.\n\nAs she arrived, the children waved from "
+        "across the square: “Keep the library open!”",
+        [("Keep the library open!", "the children", "the children", "waved", "colon-clause")],
+        id="colon-clause-any-verb"),
+    pytest.param(
+        "Congratulations to the staff of the State Archive\n\nAnn Lee congratulated the staff of the State "
+        "Archive on its anniversary.\n\nThe message reads, in part:“Your work keeps our history alive.”",
+        [("Your work keeps our history alive.", "Ann Lee", "The message", "reads", "left-verb")],
+        id="message-sender-from-the-lead-sentence"),
 ]
 
 

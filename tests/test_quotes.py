@@ -102,6 +102,8 @@ def test_quote_marks(text: str, expected: list[tuple[int, int, str]]) -> None:
     pytest.param("Intro:\n- first item\n- second item", [(0, 6), (7, 19), (20, 33)], id="list-items"),
     pytest.param("\n\n  padded  \n\n", [(4, 10)], id="trimmed"),
     pytest.param("", [], id="empty"),
+    pytest.param("He left.\n   She stayed.\nstill hers", [(0, 8), (12, 34)], id="first-line-indent"),
+    pytest.param("He left for\n   the coast.", [(0, 25)], id="indented-wrap-inside-a-sentence"),
 ])
 def test_paragraphs(text: str, expected: list[tuple[int, int]]) -> None:
     # Paragraphs are found on the same-length clean view (CR, NBSP, ... as spaces).
