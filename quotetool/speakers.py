@@ -16,6 +16,7 @@ Each reported quote's `speaker_source` names the sieve that decided.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -82,6 +83,47 @@ def speech_like(ctx: QuoteContext) -> bool:
         return True
     words = ctx.words.split()
     return len(words) >= SPEECH_WORDS and not _title_like(words)
+
+
+#: A run of this many quoted items side by side ("“A”, “B” and “C”") is a list of names
+#: or terms, not speech.
+LIST_ITEMS = 3
+_LIST_GAP = re.compile(r"[\s,;]*(?:(?:and|or|as well as)\s+)?(?:(?:a|an|the)\s+)?\Z")
+
+
+_EXAMPLES = re.compile(r"\b(?:such as|including|like|namely)[\s,:]*\Z", re.I)
+
+
+def quoted_list(contexts: Sequence[QuoteContext], cues: Sequence[Cue]) -> set[int]:
+    """Indices of the quotes that are items of a list of short quoted words with no cue in
+    their paragraph (or after "such as"): strategies such as “death star”, “get shorty”
+    and “ricochet”; a menu of dishes. A cued list ("called him a “bully”, “unstable” and
+    “sick”") is someone's words."""
+    out: set[int] = set()
+    run: list[int] = []
+
+    def flush() -> None:
+        if len(run) >= LIST_ITEMS:
+            first = contexts[run[0]]
+            cued_before = any(cues[j].kind is not Kind.NONE for j in range(run[0] - 1, -1, -1)
+                              if contexts[j].span.paragraph == first.span.paragraph)
+            if _EXAMPLES.search(first.before) or (cues[run[0]].kind is Kind.NONE and not cued_before):
+                out.update(run)
+        run.clear()
+
+    for i, ctx in enumerate(contexts):
+        prev = contexts[i - 1] if i else None
+        joined = False
+        if prev is not None and prev.span.paragraph == ctx.span.paragraph and prev.span.close_mark is not None:
+            para_start = ctx.span.open_mark - len(ctx.before)
+            gap = ctx.before[prev.span.close_mark + 1 - para_start:]
+            joined = _LIST_GAP.match(gap) is not None and len(gap) < 12
+        if not joined:
+            flush()
+        if len(ctx.words.split()) < SPEECH_WORDS:
+            run.append(i)
+    flush()
+    return out
 
 
 #: Tried in order on each quote; any that answers True leaves the quote out.
@@ -199,9 +241,10 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
     cues = [find_cue(ctx) if ctx.doc is not None else NO_CUE for ctx in contexts]
     run = Run(index, contexts, cues, next_cued=_next_cued(contexts, cues))
 
+    listed = quoted_list(contexts, cues)
     quotes: list[Quote] = []
     for ctx, cue in zip(contexts, cues):
-        if any(drop(ctx, cue) for drop in DROP_SIEVES):
+        if ctx.index in listed or any(drop(ctx, cue) for drop in DROP_SIEVES):
             continue
         if cue.kind is Kind.NONE:
             if not (speech_like(ctx) or run.carried(ctx) or run.cued_para == ctx.span.paragraph):

@@ -222,6 +222,15 @@ CASES = [
         "Archive on its anniversary.\n\nThe message reads, in part:“Your work keeps our history alive.”",
         [("Your work keeps our history alive.", "Ann Lee", "The message", "reads", "left-verb")],
         id="message-sender-from-the-lead-sentence"),
+    # --- a list of quoted terms is not speech; a cued list is ---------------------------------
+    pytest.param(
+        "Senator Ann Lee released the audit on Monday.\n\nThe audit described trading schemes such as "
+        "“blue moon”, “night owl”, “quick step” and “side door” at the firm.\n\nLee called the firm "
+        "“reckless”, “dishonest” and “beyond repair” in her remarks.",
+        [("reckless", "Ann Lee", "Lee", "called", "left-verb"),
+         ("dishonest", "Ann Lee", None, None, "continuation"),
+         ("beyond repair", "Ann Lee", None, None, "continuation")],
+        id="quoted-terms-list-dropped-cued-list-kept"),
 ]
 
 
