@@ -414,12 +414,12 @@ def _label(w: Window | None) -> Cue | None:
     if w is None:
         return None
     toks = w.tokens()
-    if not toks or toks[-1].text != ":" or len(toks) > 25 or any(t.pos_ == "VERB" for t in toks):
-        return None
+    if not toks or not toks[-1].text.endswith(":") or len(toks) > 25 or any(t.pos_ == "VERB" for t in toks):
+        return None  # ("):" is one token after "Senator Jane Roe (ID")
     span = w.doc[toks[0].i:toks[-1].i]
-    label = clean_mention(span.text)
-    if not label:
-        return None
+    label = clean_mention(re.sub(r"\s*\([^()]*\)?\s*$", "", span.text))  # "(ID)", "(R-Utah)"
+    if not re.search(r"[^\W\d_]{2}", label):
+        return None  # no word in it: a list marker, a closing mark
     kind, name = classify(span)
     ents = [e for e in span.ents if e.label_ == "PERSON"]
     if ents:
@@ -450,7 +450,7 @@ def _colon_clause(w: Window | None) -> Cue | None:
     if w is None:
         return None
     toks = w.tokens()
-    if not toks or toks[-1].text != ":":
+    if not toks or not toks[-1].text.endswith(":"):
         return None
     for t in reversed(toks):
         if t.pos_ == "VERB":

@@ -231,6 +231,14 @@ CASES = [
          ("dishonest", "Ann Lee", None, None, "continuation"),
          ("beyond repair", "Ann Lee", None, None, "continuation")],
         id="quoted-terms-list-dropped-cued-list-kept"),
+    # --- labels with a party or state in brackets, bold, on hard-wrapped lines -----------------
+    pytest.param(
+        "**What They Are Saying:**\n\n**U.S. Senator Jane Roe (ID):** “The new dam plan listens to the "
+        "people\nwho live here.”\n**U.S. Representative Tom Baker (OR-02): “**It protects our\nfarms.”",
+        [("The new dam plan listens to the people\nwho live here.", "Jane Roe", "U.S. Senator Jane Roe:", ":",
+          "label"),
+         ("It protects our\nfarms.", "Tom Baker", "U.S. Representative Tom Baker:", ":", "label")],
+        id="round-up-labels-with-district"),
 ]
 
 
