@@ -203,6 +203,35 @@ def _after_verb_subject(verb: Token, hi: int) -> Token | None:
     return None
 
 
+def _is_name_token(t: Token) -> bool:
+    return t.pos_ == "PROPN" or (t.text[:1].isupper() and t.text.endswith(".") and len(t.text) <= 3)
+
+
+def _trailing_name(toks: list[Token]) -> Span | None:
+    """The last token of a person's name that ends a subject phrase, when the name stands in
+    apposition to a title or an organisation ("U.S. Agency for International Development
+    Administrator Samantha Power", "Listen Co-Founder, Daniela Rizzi", "President of the
+    Commission, Ursula von der Leyen"), not as the object of a preposition ("the lawyer for
+    John Smith")."""
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        toks = toks[:-1]
+    k = len(toks)
+    while k > 0 and (_is_name_token(toks[k - 1]) or (toks[k - 1].text == "-" and k > 1 and k < len(toks))):
+        k -= 1
+    run = toks[k:]
+    titled = max((i + 1 for i, t in enumerate(run[:-2]) if t.lower_ in ROLE_FAMILY), default=0)
+    if titled:  # "… Development Administrator Samantha Power": the name after the title
+        return run[0].doc[run[titled].i:run[-1].i + 1]
+    if len(run) < 2 or (k > 0 and toks[k - 1].pos_ == "ADP"):
+        return None
+    if not any(t.ent_type_ == "PERSON" for t in run) and not (k > 0 and (toks[k - 1].text == "," or toks[k - 1].lower_ in ROLE_FAMILY or run[0].lower_ in ROLE_FAMILY)):
+        # A run of capitalised words is a person's name when the recogniser says so, or
+        # when a comma or a title sets it off from what comes before.
+        if not any(t.lower_ in ROLE_FAMILY for t in run[:-2]):
+            return None
+    return run[0].doc[run[0].i:run[-1].i + 1]
+
+
 def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi: int, cue: str | None) -> Cue:
     """The cue whose speaker is the noun phrase of `subj` (within tokens [lo, hi))."""
     if subj is None:
@@ -347,8 +376,15 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
             subj = _after_verb_subject(t, end)
         if subj is None and k > 0:
             subj = _nearest_noun_before(t, lo, first=True)
-        if subj is not None:
-            return mention_cue(sieve, t, subj, lo, end, t.text)
+        found = mention_cue(sieve, t, subj, lo, end, t.text) if subj is not None else None
+        if k == 0 and (found is None or found.kind in (Kind.ORG, Kind.ROLE)):
+            # “…,” said Acme Co-Founder, Jane Doe: the person after the organisation's title.
+            after = [x for x in doc[t.i + 1:end] if not x.is_space]
+            named = _trailing_name(after) if not any(x.is_quote for x in after) else None
+            if named is not None:
+                return Cue(sieve, t.text, clean_mention(named.text), Kind.NAME, named.text)
+        if found is not None:
+            return found
     return None
 
 

@@ -239,6 +239,17 @@ CASES = [
           "label"),
          ("It protects our\nfarms.", "Tom Baker", "U.S. Representative Tom Baker:", ":", "label")],
         id="round-up-labels-with-district"),
+    # --- after an inverted verb, the person beats the organisation and the title -----------------
+    pytest.param(
+        "The agency announced new grants on Monday.\n\n“These grants reach every county,” said U.S. Agency "
+        "for Rural Development Administrator Jane Roe.",
+        [("These grants reach every county,", "Jane Roe", "Jane Roe", "said", "inverted-verb")],
+        id="inverted-verb-person-after-agency-title"),
+    pytest.param(
+        "Northwind Foods opened a new plant in Ohio.\n\n“We are proud to hire locally,” says Northwind Foods Co-Founder, "
+        "Daniela Ortiz-Rey.",
+        [("We are proud to hire locally,", "Daniela Ortiz-Rey", "Daniela Ortiz-Rey", "says", "inverted-verb")],
+        id="inverted-verb-person-after-company-title-comma"),
 ]
 
 
