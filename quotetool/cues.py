@@ -134,8 +134,8 @@ def _message_sender(t: Token) -> Token | None:
     head of state") or the subject of the verb that put it out ("Mr Putin issued a joint
     statement on …, which reads"). `t` may be a word hanging on the message ("a message of
     greetings, which reads")."""
-    if not _is_message(t) and t.dep_ == "pobj" and _is_message(t.head.head):
-        t = t.head.head
+    if t.dep_ == "pobj" and t.head.lower_ in ("of", "on") and _is_message(t.head.head):
+        t = t.head.head  # "a message of greetings", "a statement on trade"
     if not _is_message(t):
         return None
     for child in t.children:
@@ -219,10 +219,15 @@ def _trailing_name(toks: list[Token]) -> Span | None:
     while k > 0 and (_is_name_token(toks[k - 1]) or (toks[k - 1].text == "-" and k > 1 and k < len(toks))):
         k -= 1
     run = toks[k:]
+    if len(run) < 2:
+        return None
     titled = max((i + 1 for i, t in enumerate(run[:-2]) if t.lower_ in ROLE_FAMILY), default=0)
     if titled:  # "… Development Administrator Samantha Power": the name after the title
         return run[0].doc[run[titled].i:run[-1].i + 1]
-    if len(run) < 2 or (k > 0 and toks[k - 1].pos_ == "ADP"):
+    ents = [e for e in run[0].doc.ents if e.label_ == "PERSON" and run[0].i < e.start and e.end == run[-1].i + 1]
+    if ents:  # "Marshal of the District of California Don Keefe": the office's last word, then the name
+        return ents[-1]
+    if k > 0 and toks[k - 1].pos_ == "ADP":
         return None
     if not any(t.ent_type_ == "PERSON" for t in run) and not (k > 0 and (toks[k - 1].text == "," or toks[k - 1].lower_ in ROLE_FAMILY or run[0].lower_ in ROLE_FAMILY)):
         # A run of capitalised words is a person's name when the recogniser says so, or

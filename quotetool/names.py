@@ -74,6 +74,8 @@ class NameIndex:
     header_names: list[str] = field(default_factory=list)
     #: who the header says wrote or gave the text: "Remarks by President Biden ..."
     author: str | None = None
+    #: the person the headline or header summary opens with ("Jane Roe sent greetings …")
+    lead_subject: str | None = None
     # Answers computed once the index is built (it does not change after build_index).
     _fullest_memo: dict[str, str] = field(default_factory=dict, repr=False)
     _strong_memo: set[str] | None = field(default=None, repr=False)
@@ -162,9 +164,12 @@ class NameIndex:
 
     def main_person(self) -> str | None:
         """The person the document is about: the header's author ("Remarks by President
-        Biden"), else the most mentioned, a mention in the header counting double."""
+        Biden"), else the person the headline opens with, else the most mentioned, a
+        mention in the header counting double."""
         if self.author:
             return self.fullest(self.author)
+        if self.lead_subject:
+            return self.lead_subject
         strong = self._strong()
         counts = Counter({s: self.person_counts[s] for s in strong})
         for sur in {surname(h).lower() for h in self.header_names} & strong:
@@ -180,9 +185,12 @@ class NameIndex:
             return None
         hint = hint.lower()[:5]
         if hint:
+            # "the Russian head of state" is none of the presidents whose role phrase
+            # names another country ("US President George W. Bush").
             matched = [c for c in cands if hint in c[2].lower()]
-            if matched:
-                cands = matched
+            cands = matched or [c for c in cands if not re.search(r"\b(?:U\.?S\.?|[A-Z][a-z]+(?:ian|an|ese|ish))\b", c[2])]
+            if not cands:
+                return None
         score: Counter[str] = Counter()
         for off, name, _ in cands:
             score[surname(name).lower()] += 1 + self.person_counts[surname(name).lower()]
@@ -350,6 +358,7 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
     lead = _title_subject(header, idx)
     if lead:
         idx.subjects.insert(0, (-1, lead))
+        idx.lead_subject = lead
     return idx
 
 

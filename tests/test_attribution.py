@@ -250,6 +250,14 @@ CASES = [
         "Daniela Ortiz-Rey.",
         [("We are proud to hire locally,", "Daniela Ortiz-Rey", "Daniela Ortiz-Rey", "says", "inverted-verb")],
         id="inverted-verb-person-after-company-title-comma"),
+    # --- the headline's subject is who the release is about -------------------------------------
+    pytest.param(
+        "Ann Lee telephoned Canadian Prime Minister Tom Baker to congratulate him\nJuly 6, 2021, 20:40\n\n"
+        "Mr Baker and Ms Lee discussed trade. The Irish head of state also sent Tom Baker a message of "
+        "greetings, which reads in part:\n\n“I have warm memories of our meeting in Dublin.”",
+        [("I have warm memories of our meeting in Dublin.", "Ann Lee", "The Irish head of state", "reads",
+          "lead-in")],
+        id="head-of-state-is-the-headline-subject-not-the-other-leader"),
 ]
 
 
