@@ -343,6 +343,19 @@ def phrase_right(ctx: QuoteContext) -> Cue | None:
     return None
 
 
+#: A quote of at most this many words inside a sentence is a partial quote.
+SHORT_WORDS = 4
+
+
+def _mid_sentence(ctx: QuoteContext) -> bool:
+    """Is the quote inside a sentence, after words of it that do not introduce it?"""
+    w = ctx.left
+    if w is None:
+        return False
+    toks = w.tokens()
+    return bool(toks) and not toks[-1].is_punct and not toks[-1].is_quote
+
+
 def right_verb(ctx: QuoteContext) -> Cue | None:
     """“…,” the President said. / “…,” said Mrs. Trump. / “…,” Flynn, a top surrogate, said."""
     w = ctx.right
@@ -363,8 +376,12 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
         return None
     else:
         reach, any_verb = 3, False
-    if window and (window[0].pos_ in ("SCONJ", "ADP", "CCONJ") or window[0].lower_ in ("when", "as", "which")):
+    if window and (window[0].pos_ in ("SCONJ", "ADP", "CCONJ") or window[0].lower_ in ("when", "as", "which", "whose")):
         return None
+    if _mid_sentence(ctx) and len(ctx.words.split()) <= SHORT_WORDS:
+        # A few words quoted inside a sentence ("the spacecraft “Clipper,” whose first
+        # flight is scheduled …"): only a reporting verb after them reports them.
+        any_verb = False
     # Past the usual reach only a reporting verb counts, after a long appositive:
     # "…,” Scott Pruitt, the Republican attorney general of Oklahoma, said.
     far = 30 if any_verb else reach

@@ -258,6 +258,12 @@ CASES = [
         [("I have warm memories of our meeting in Dublin.", "Ann Lee", "The Irish head of state", "reads",
           "lead-in")],
         id="head-of-state-is-the-headline-subject-not-the-other-leader"),
+    # --- a name in marks inside a sentence is not reported by the verb that follows it ----------
+    pytest.param(
+        "Governor Ann Lee toured the air show on Friday.\n\nShe examined the prototype “Skylark,” whose "
+        "first flight is scheduled for next spring. “It is a fine machine,” Lee said.",
+        [("It is a fine machine,", "Ann Lee", "Lee", "said", "right-verb")],
+        id="name-in-marks-followed-by-a-clause-is-not-speech"),
 ]
 
 
