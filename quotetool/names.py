@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .lexicon import (HEADLINE_WORDS, HONORIFICS, LEADING_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
+from .lexicon import (DEMONYM_ENDINGS, HEADLINE_WORDS, HONORIFICS, LEADING_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
                       NOT_NAME_WORDS, ROLE_FAMILY, ROLE_WORDS, bare)
 
 if TYPE_CHECKING:
@@ -407,7 +407,10 @@ def _subjects(parsed: Sequence[tuple[int, Doc]], exclude: Sequence[tuple[int, in
         for tok in doc:
             if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in ROLE_FAMILY and not tok.ent_type_ \
                     and not inside(lo + tok.idx):
-                holder = index.role_holder(ROLE_FAMILY[tok.lower_])
+                # "The Belarusian president": the demonym picks the holder.
+                hint = next((c.lower_ for c in tok.children if c.dep_ == "amod"
+                             and c.lower_.endswith(DEMONYM_ENDINGS)), "")
+                holder = index.role_holder(ROLE_FAMILY[tok.lower_], hint=hint)
                 if holder:
                     out.append((lo + tok.idx, holder))
     out.sort()

@@ -264,6 +264,13 @@ CASES = [
         "first flight is scheduled for next spring. “It is a fine machine,” Lee said.",
         [("It is a fine machine,", "Ann Lee", "Lee", "said", "right-verb")],
         id="name-in-marks-followed-by-a-clause-is-not-speech"),
+    # --- "he" after "the Belarusian president" is the Belarusian president ----------------------
+    pytest.param(
+        "Russian President Ivan Petrov met Belarusian President Oleg Sokol in Minsk.\n\nMr Petrov spoke "
+        "about trade. The Belarusian president also said tractors mattered most. “The main thing is that "
+        "they are sold”, he said.",
+        [("The main thing is that they are sold", "Oleg Sokol", "he", "said", "right-verb")],
+        id="pronoun-after-a-role-subject-with-a-demonym"),
 ]
 
 
