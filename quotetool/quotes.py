@@ -82,6 +82,20 @@ def _opens(text: str, i: int, lo: int, hi: int) -> bool:
     return left in _GLUE_LEFT and (right.isalnum() or right in "[(\u2026")
 
 
+#: How far a straight mark with space on both sides looks for the mark that closes it.
+_SPACED_REACH = 2000
+
+
+def _spaced_opener(text: str, i: int, lo: int, hi: int) -> bool:
+    """A straight mark with space on both sides (``Senator Roe: " Berkeley needs …."``)
+    opens a quote when the next mark of the paragraph closes one."""
+    left, right = _context(text, i, lo, hi)
+    if text[i] != '"' or not (left.isspace() and right.isspace()):
+        return False
+    j = text.find('"', i + 1, min(hi, i + _SPACED_REACH))
+    return j > i + 2 and _closes(text, j, lo, hi)
+
+
 def _closes(text: str, i: int, lo: int, hi: int) -> bool:
     """Could the mark at i close a quote? A word or punctuation before, and
     space, punctuation or the paragraph end after."""
@@ -143,7 +157,8 @@ def _scan_paragraph(text: str, lo: int, hi: int, index: int) -> list[QuoteSpan]:
                 continue
             single_at = None  # a double mark ends any single-mark guess
             if open_at is None:
-                if _opens(text, i, lo, hi) or (ch in _OPENERS and not _closes(text, i, lo, hi)):
+                if _opens(text, i, lo, hi) or (ch in _OPENERS and not _closes(text, i, lo, hi)) \
+                        or _spaced_opener(text, i, lo, hi):
                     open_at, depth = i, 0
                 continue
             # Inside a quote: a mark that opens rather than closes is either a

@@ -74,6 +74,9 @@ MARK_CASES = [
                  [(23, 30, "We won,"), (62, 68, "Again,")], id="stray-closers-cost-nothing"),
     pytest.param("“” and “ ” are nothing. “Yes,” he said.", [(25, 29, "Yes,")], id="empty-marks"),
     pytest.param("“Ready?” “Yes!”", [(1, 7, "Ready?"), (10, 14, "Yes!")], id="two-quotes-one-line"),
+    pytest.param('Senator Roe: " Farmers need rain now." The end.', [(15, 37, "Farmers need rain now.")],
+                 id="straight-opener-with-space-after"),
+    pytest.param('He is 6 " tall and 7 " wide.', [], id="spaced-marks-that-close-nothing"),
     # The old convention: marks only at the two ends of a quote that runs over paragraphs.
     # Each paragraph is its own quote (the guidelines), the middle ones have no mark at all.
     pytest.param("“First part.\n\nMiddle part.\n\nLast part.”\n\nAfterwards.",
