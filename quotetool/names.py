@@ -385,7 +385,17 @@ def _title_subject(header: dict | None, index: NameIndex) -> str | None:
             index.add_form(name, person=True, evidence=True)
         if sentence or surname(name).lower() in index._strong():
             return index.fullest(name)
+    for key in ("title", "summary"):
+        value = (header or {}).get(key)
+        m = _ROLE_OPENING.match(" ".join(value.split())) if isinstance(value, str) else None
+        if m and m.group(2).lower() in ROLE_FAMILY:
+            # "The Russian President sent greetings …" names no one: the description is
+            # the best the document gives (the guidelines' rule for unnamed speakers).
+            return "the " + m.group(1)
     return None
+
+
+_ROLE_OPENING = re.compile(r"The ((?:[A-Z][a-z]+ ){0,2}([A-Z][a-z]+)) [a-z]+(?: [a-z]+)* ")
 
 
 def _subjects(parsed: Sequence[tuple[int, Doc]], exclude: Sequence[tuple[int, int]],

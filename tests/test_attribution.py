@@ -271,6 +271,12 @@ CASES = [
         "they are sold”, he said.",
         [("The main thing is that they are sold", "Oleg Sokol", "he", "said", "right-verb")],
         id="pronoun-after-a-role-subject-with-a-demonym"),
+    pytest.param(
+        "The Irish President sent greetings to the delegates of the Harbour Summit\nMay 4, 2021, 10:00\n\n"
+        "The message reads in part:\n\n“Your summit is an important forum for the ports of the north.”",
+        [("Your summit is an important forum for the ports of the north.", "the Irish President", "The message",
+          "reads", "lead-in")],
+        id="unnamed-sender-is-the-headline-description"),
 ]
 
 
