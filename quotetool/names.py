@@ -375,6 +375,8 @@ def _title_subject(header: dict | None, index: NameIndex) -> str | None:
         if not m:
             continue
         name = strip_titles(m.group(0))
+        if not name or bare(tokens_of(name)[-1]) in ROLE_FAMILY:
+            continue  # "The Irish President sent …": a role, not a name
         # In a sentence-case headline a name followed by a lower-case verb is its subject;
         # in a Title Case one only a name known to be a person's counts.
         rest = re.findall(r"[A-Za-z]+", value[m.end():])
