@@ -141,3 +141,10 @@ def bare(token: str) -> str:
     """Lower case, without edge punctuation or a possessive ending."""
     t = token.lower().strip(".,;:")
     return re.sub(r"(?:\u2019|')s?$", "", t)
+
+#: Words just before an opening mark that make the quoted words a name or a term, not
+#: speech: the word “Children”, nicknamed “Tayra”, the inscription “Glory to Ukraine!”.
+TERM_MARKERS = frozenset("""
+word term terms phrase expression slogan slogans hashtag motto inscription inscriptions nicknamed
+titled entitled headlined captioned theme codenamed code-named marathon
+""".split())

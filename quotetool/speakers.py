@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from .context import QuoteContext, build_contexts, token_starts
 from .cues import NO_CUE, Cue, Kind, find_cue
-from .lexicon import RUBRICS, SCARE_LEFT_EXCEPT, SCARE_LEFT_POS, SO_CALLED
+from .lexicon import RUBRICS, SCARE_LEFT_EXCEPT, SCARE_LEFT_POS, SO_CALLED, TERM_MARKERS
 from .models import Document, Quote
 from .names import NameIndex, build_index
 from .plan import Plan
@@ -126,8 +126,15 @@ def quoted_list(contexts: Sequence[QuoteContext], cues: Sequence[Cue]) -> set[in
     return out
 
 
+def named_term(ctx: QuoteContext, cue: Cue) -> bool:
+    """Quoted words named as words, a nickname, a title or an inscription: “the term
+    “displaced persons””, “nicknamed “Tayra””, “the inscription “Glory to Ukraine!””."""
+    m = re.search(r"([\w-]+)\s*$", ctx.before[-40:].lower())  # right before the mark, no comma
+    return m is not None and m.group(1) in TERM_MARKERS
+
+
 #: Tried in order on each quote; any that answers True leaves the quote out.
-DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, rubric)
+DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, rubric, named_term)
 
 # --- fallbacks: quotes with no cue of their own -----------------------------------------------
 

@@ -277,6 +277,13 @@ CASES = [
         [("Your summit is an important forum for the ports of the north.", "the Irish President", "The message",
           "reads", "lead-in")],
         id="unnamed-sender-is-the-headline-description"),
+    # --- a word named as a word, a nickname, an inscription ------------------------------------
+    pytest.param(
+        "Mayor Ann Lee opened the memorial on Sunday.\n\nLee noted that the volunteer nurse (nicknamed "
+        "“Wren”) is still missing. The stone bears the inscription “Never Again!” Lee said the law now uses "
+        "the term “displaced residents” for them.\n\n“We will not forget them,” Lee said.",
+        [("We will not forget them,", "Ann Lee", "Lee", "said", "right-verb")],
+        id="terms-nicknames-inscriptions-are-not-speech"),
 ]
 
 
