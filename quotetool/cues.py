@@ -394,6 +394,10 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
         if subj is not None and subj.i > t.i and k > 0:
             subj = _nearest_noun_before(t, lo, first=True) or subj  # "…,” Flynn, a surrogate, said Thursday
         sieve = "inverted-verb" if k == 0 else "right-verb"  # “…,” said Mrs. Trump
+        if k == 0:
+            named = _person_after(t, end)
+            if named is not None:  # “…,” says Ben Wright, Acme Founder and Chairman
+                return replace(named, sieve=sieve)
         if subj is None and k == 0:
             subj = _after_verb_subject(t, end)
         if subj is None and k > 0:
@@ -433,11 +437,25 @@ def _quoting_verb(t: Token, lo: int, hi: int) -> Cue | None:
     return Cue("quoting-verb", t.text, None, Kind.QUOTED)
 
 
+def _person_after(verb: Token, end: int) -> Cue | None:
+    """The person named right after an inverted verb: says Ben Wright, Acme Founder."""
+    doc = verb.doc
+    first = next((x for x in doc[verb.i + 1:end] if not x.is_space and x.pos_ != "DET"), None)
+    if first is None or first.ent_iob_ != "B" or first.ent_type_ != "PERSON":
+        return None
+    ent = next(e for e in doc.ents if e.start == first.i)
+    return Cue("inverted-verb", verb.text, clean_mention(ent.text), Kind.NAME, ent.text)
+
+
 def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
     """Mr Putin said: “…” / Obama called it “…”."""
     if not is_reporting(t):
         return None
     subj = _verb_subject(t, lo, hi)
+    if subj is not None and subj.i > t.i:
+        named = _person_after(t, hi)
+        if named is not None:  # “A,” says Ben Wright, Acme Founder. “B …”
+            return replace(named, sieve="left-verb")
     if subj is None:
         # "…, he said, “to help.”": a conjunct or participle shares its head's subject.
         head = t.head

@@ -284,6 +284,12 @@ CASES = [
         "the term “displaced residents” for them.\n\n“We will not forget them,” Lee said.",
         [("We will not forget them,", "Ann Lee", "Lee", "said", "right-verb")],
         id="terms-nicknames-inscriptions-are-not-speech"),
+    pytest.param(
+        "Northwind Foods named a new chief operating officer.\n\n“I have worked with her for years,” says "
+        "Ben Wright, Northwind Foods Founder and Chairman of the Board. “She is a seasoned leader.”",
+        [("I have worked with her for years,", "Ben Wright", "Ben Wright", "says", "inverted-verb"),
+         ("She is a seasoned leader.", "Ben Wright", "Ben Wright", "says", "left-verb")],
+        id="inverted-verb-person-before-title-and-the-split-quote"),
 ]
 
 
