@@ -432,6 +432,8 @@ def _quoting_verb(t: Token, lo: int, hi: int) -> Cue | None:
     if t.lower_ not in QUOTING_FORMS or t.pos_ != "VERB":
         return None
     obj = next((c for c in t.children if c.dep_ in ("dobj", "obj") and lo <= c.i < hi), None)
+    if obj is not None and obj.lower_ in PRONOUNS:
+        return Cue("quoting-verb", t.text, obj.text, Kind.QUOTED)  # "I'm quoting him again"
     if obj is not None:
         return mention_cue("quoting-verb", t, obj, lo, hi, t.text)
     return Cue("quoting-verb", t.text, None, Kind.QUOTED)

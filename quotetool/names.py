@@ -216,12 +216,13 @@ class NameIndex:
                 return self.fullest(sur)
         return None
 
-    def nearest_person(self, offset: int) -> str | None:
-        """The person named last before `offset` (outside quotes)."""
+    def nearest_person(self, offset: int, besides: str | None = None) -> str | None:
+        """The person named last before `offset` (outside quotes), other than `besides`."""
         strong = self._strong()
+        other = surname(besides).lower() if besides else None
         k = bisect.bisect_left(self.person_positions, (offset, ""))
         for _, sur in reversed(self.person_positions[max(0, k - 50):k]):
-            if sur in strong:
+            if sur in strong and sur != other:
                 return self.fullest(sur)
         return None
 

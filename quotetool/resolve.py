@@ -69,8 +69,10 @@ def _pronoun(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
 
 
 def _quoted(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
-    """"I quote him": the person quoted is the latest one in play, as for "he"."""
-    return _pronoun(Cue(kind=Kind.PRONOUN, mention="he"), index, scene)
+    """"I'm quoting him": the person named last before the quote who is not the one
+    quoting ("listen to Bob Dole's words … I'm quoting him"), else as for "he"."""
+    named = index.nearest_person(scene.at, besides=scene.previous)
+    return named or _pronoun(Cue(kind=Kind.PRONOUN, mention="he"), index, scene)
 
 
 def _author(cue: Cue, index: NameIndex, scene: Scene) -> str | None:

@@ -290,6 +290,11 @@ CASES = [
         [("I have worked with her for years,", "Ben Wright", "Ben Wright", "says", "inverted-verb"),
          ("She is a seasoned leader.", "Ben Wright", "Ben Wright", "says", "left-verb")],
         id="inverted-verb-person-before-title-and-the-split-quote"),
+    pytest.param(
+        "Remarks by Governor Ann Lee at the memorial for Senator Tom Baker\n\nListen to Tom Baker’s words, "
+        "not mine. I’m quoting him again: “Compromise is not a sign of weakness.”",
+        [("Compromise is not a sign of weakness.", "Tom Baker", "him", "quoting", "quoting-verb")],
+        id="quoting-him-is-the-person-named-not-the-speaker"),
 ]
 
 
