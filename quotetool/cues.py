@@ -41,6 +41,7 @@ class Kind(Enum):
     PRONOUN = "pronoun"  # the nearest fitting person
     LABEL = "label"  # "Name:" before the quote
     AUTHOR = "author"  # a message or statement: its sender
+    GROUP = "group"  # "we Irish say": the group as described ("the Irish")
     QUOTED = "quoted"  # "I quote him": the person quoted, not the quoter
     NONE = "none"
 
@@ -101,6 +102,8 @@ def classify(span: Span) -> tuple[Kind, str | None]:
     if len(words) == 1 and words[0].lower_ in PRONOUNS:
         return Kind.PRONOUN, None
     head = span.root
+    if any(c.lower_ in ("we", "us") for c in head.children) and (head.ent_type_ == "NORP" or head.tag_ == "NNS"):
+        return Kind.GROUP, "the " + head.text  # "we Irish say", "we Americans believe"
     if _is_message(head):
         sender = _message_sender(head)
         if sender is None:
@@ -256,6 +259,11 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
     if sender is not None:
         subj, lo = sender, min(lo, sender.left_edge.i)
     span = _mention_span(subj, lo, hi)
+    we = next((t for t in span if t.lower_ in ("we", "us")), None)
+    if we is not None and we.i + 1 < min(hi, len(doc)):
+        nxt = doc[we.i + 1]  # "we Irish say", however the parser hung the two words
+        if nxt.ent_type_ == "NORP" or nxt.tag_ == "NNS":
+            return Cue(sieve, cue, clean_mention(doc[we.i:nxt.i + 1].text), Kind.GROUP, "the " + nxt.text)
     kind, name = classify(span)
     # "Act Advocate, Francesca Mani, said": an appositive person names the speaker.
     for child in subj.children:

@@ -107,7 +107,12 @@ def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
     return cue.mention
 
 
+def _group(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
+    return cue.name
+
+
 RESOLVERS: dict[Kind, Resolver] = {
+    Kind.GROUP: _group,
     Kind.NAME: _name,
     Kind.LABEL: _label,
     Kind.ORG: _org,

@@ -295,6 +295,11 @@ CASES = [
         "not mine. I’m quoting him again: “Compromise is not a sign of weakness.”",
         [("Compromise is not a sign of weakness.", "Tom Baker", "him", "quoting", "quoting-verb")],
         id="quoting-him-is-the-person-named-not-the-speaker"),
+    pytest.param(
+        "Remarks by Governor Ann Lee at the harbour festival\n\nAs the old saying goes, we Scots say, "
+        "“Many a mickle makes a muckle.”",
+        [("Many a mickle makes a muckle.", "the Scots", "we Scots", "say", "left-verb")],
+        id="we-and-a-people-is-that-people"),
 ]
 
 
