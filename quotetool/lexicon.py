@@ -148,3 +148,11 @@ TERM_MARKERS = frozenset("""
 word term terms phrase expression slogan slogans hashtag motto inscription inscriptions nicknamed
 titled entitled headlined captioned theme codenamed code-named marathon
 """.split())
+
+#: Parts of a legal text: quoted words introduced by them ("a new section 11 to read as
+#: follows:", "subsection (d) is amended to read") are the text of a law, not speech.
+LEGAL_PARTS = frozenset("""
+section sections subsection subsections paragraph paragraphs subparagraph subparagraphs clause
+clauses article articles provision provisions chapter chapters title annex schedule amendment
+amendments heading definition definitions
+""".split())

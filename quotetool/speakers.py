@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from .context import QuoteContext, build_contexts, token_starts
 from .cues import NO_CUE, Cue, Kind, find_cue
-from .lexicon import RUBRICS, SCARE_LEFT_EXCEPT, SCARE_LEFT_POS, SO_CALLED, TERM_MARKERS
+from .lexicon import RUBRICS, SCARE_LEFT_EXCEPT, SCARE_LEFT_POS, SO_CALLED, TERM_MARKERS, LEGAL_PARTS
 from .models import Document, Quote
 from .names import NameIndex, build_index
 from .plan import Plan
@@ -133,8 +133,15 @@ def named_term(ctx: QuoteContext, cue: Cue) -> bool:
     return m is not None and m.group(1) in TERM_MARKERS
 
 
+def legal_text(ctx: QuoteContext, cue: Cue) -> bool:
+    """The words of a law or an order, introduced by the part they become: "adding a new
+    section 11 to read as follows: “Sec. 11. …”"."""
+    words = re.findall(r"[a-z]+", (cue.mention or "").lower())
+    return any(w in LEGAL_PARTS for w in words[-3:])
+
+
 #: Tried in order on each quote; any that answers True leaves the quote out.
-DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, rubric, named_term)
+DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, rubric, named_term, legal_text)
 
 # --- fallbacks: quotes with no cue of their own -----------------------------------------------
 
@@ -250,8 +257,11 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
 
     listed = quoted_list(contexts, cues)
     quotes: list[Quote] = []
+    dropped = -1  # the last quote left out
     for ctx, cue in zip(contexts, cues):
-        if ctx.index in listed or any(drop(ctx, cue) for drop in DROP_SIEVES):
+        if ctx.index in listed or any(drop(ctx, cue) for drop in DROP_SIEVES) \
+                or (run.carried(ctx) and dropped == ctx.index - 1 and cue.kind is Kind.NONE):
+            dropped = ctx.index  # (the paragraphs that carry a left-out quote on go with it)
             continue
         if cue.kind is Kind.NONE:
             if not (speech_like(ctx) or run.carried(ctx) or run.cued_para == ctx.span.paragraph):

@@ -300,6 +300,13 @@ CASES = [
         "“Many a mickle makes a muckle.”",
         [("Many a mickle makes a muckle.", "the Scots", "we Scots", "say", "left-verb")],
         id="we-and-a-people-is-that-people"),
+    # --- the text of a law is not speech --------------------------------------------------------
+    pytest.param(
+        "Executive Order on Port Safety\n\nSection 1. The order of May 2 is amended by adding a new "
+        "section 4 to read as follows:\n\n“Sec. 4. The Secretary shall inspect every port each year.\n\n"
+        "(a) Inspections shall be unannounced.”\n\n“Our ports will be safer,” the Governor said.",
+        [("Our ports will be safer,", "the Governor", "the Governor", "said", "right-verb")],
+        id="amending-text-of-an-order-is-not-speech"),
 ]
 
 
