@@ -1,0 +1,91 @@
+"""Text as a reader should see it: markup gone, entities decoded, one line.
+
+`clean_text(s)` is what the table, the HTML view, the speaker summary and the
+records' ``quote_clean`` show: HTML entities decoded (``&rsquo;`` -> ’), tags and
+comments removed, Markdown markup removed (emphasis, link targets, backslash escapes,
+code ticks), hard wraps joined and white space collapsed to single spaces. The
+exact text (``quote`` = ``text[start:end]``) is never touched; this is a copy for
+reading, so its length does not matter (unlike `textview.clean_view`, which keeps
+every offset and so can only blank characters out).
+
+Markdown is parsed by markdown-it-py (already installed with Rich), not by regexes
+of our own: it knows that ``snake_case_word`` has no emphasis, that ``5 * 3`` is no
+emphasis either, and which backslashes escape.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# Only a text with one of these can hold an entity, a tag or Markdown markup; the rest
+# (most quotes) skip the parser.
+_MARKUP = re.compile(r"[&<>*_\\`\[\]!]")
+# Terminal escape sequences (CSI, OSC) and other control characters: debris, not text.
+_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,2000}(?:\x07|\x1b\\)|[@-Z\\-_])")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# White space of every kind (NBSP, U+2028, ...) and the invisible zero-width space and BOM.
+_SPACE = re.compile(r"[\s\u200b\ufeff]+")
+# Tags that end a line or a block: removing them must leave a space ("one<br>two").
+_BREAKING_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header"
+                           r"|footer|hr)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # CommonMark with inline HTML recognised (so tags can be dropped); no typographer,
+    # no linkify: nothing is added that the author did not write.
+    return MarkdownIt("commonmark", {"html": True})
+
+
+def _strip_markup(text: str) -> str:
+    """The words of `text` with its inline Markdown and HTML removed."""
+    out: list[str] = []
+    for block in _parser().parseInline(text):
+        for tok in block.children or ():
+            if tok.type in ("text", "code_inline", "image"):
+                out.append(tok.content)  # an image stands for its alt text
+            elif tok.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+            elif tok.type == "html_inline" and _BREAKING_TAG.match(tok.content):
+                out.append(" ")
+    return "".join(out)
+
+
+def clean_text(text: str) -> str:
+    """`text` as one clean line: markup removed, entities decoded, white space collapsed."""
+    if "\x1b" in text:
+        text = _ANSI_ESCAPE.sub("", text)
+    text = _CONTROL.sub("", text)
+    if _MARKUP.search(text):
+        text = _strip_markup(text)
+    return _SPACE.sub(" ", text).strip()
+
+
+_PARAGRAPH_BREAK = re.compile(r"(?:\r?\n|\r)[ \t\u00a0]*(?:\r?\n|\r)\s*")
+
+
+def clean_passage(text: str) -> str:
+    """Like `clean_text`, but blank lines stay paragraph breaks ("\\n\\n"), and white
+    space at either end is kept as one space (or a paragraph break), so cleaned pieces
+    of a text can be put side by side again (the HTML view cleans the text between
+    quotes piece by piece)."""
+    paragraphs = _PARAGRAPH_BREAK.split(text)
+    body = "\n\n".join(p for p in (clean_text(p) for p in paragraphs) if p)
+    if not body:
+        return "\n\n" if len(paragraphs) > 1 else (" " if text and text.isspace() else "")
+    head = _edge(text[: len(text) - len(text.lstrip())])
+    tail = _edge(text[len(text.rstrip()) :])
+    return head + body + tail
+
+
+def _edge(space: str) -> str:
+    if not space:
+        return ""
+    return "\n\n" if _PARAGRAPH_BREAK.search(space) else " "
