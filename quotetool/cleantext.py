@@ -68,24 +68,19 @@ def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-_PARAGRAPH_BREAK = re.compile(r"(?:\r?\n|\r)[ \t\u00a0]*(?:\r?\n|\r)\s*")
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def clean_passage(text: str) -> str:
-    """Like `clean_text`, but blank lines stay paragraph breaks ("\\n\\n"), and white
-    space at either end is kept as one space (or a paragraph break), so cleaned pieces
-    of a text can be put side by side again (the HTML view cleans the text between
-    quotes piece by piece)."""
-    paragraphs = _PARAGRAPH_BREAK.split(text)
-    body = "\n\n".join(p for p in (clean_text(p) for p in paragraphs) if p)
-    if not body:
-        return "\n\n" if len(paragraphs) > 1 else (" " if text and text.isspace() else "")
-    head = _edge(text[: len(text) - len(text.lstrip())])
-    tail = _edge(text[len(text.rstrip()) :])
+    """Like `clean_text`, line by line: the line breaks stay ("\\n"; at most one blank
+    line in a row), and white space at either end of the passage is kept as one space,
+    so cleaned pieces of a text can be put side by side again (the HTML view cleans the
+    text between quotes piece by piece and keeps its layout)."""
+    lines = [clean_text(line) for line in _LINE_BREAK.split(text)]
+    body = _BLANK_LINES.sub("\n\n", "\n".join(lines))
+    if not body.strip():
+        return body if "\n" in body else (" " if text and text.isspace() else "")
+    head = " " if text[:1].isspace() and not body.startswith("\n") else ""
+    tail = " " if text[-1:].isspace() and not body.endswith("\n") else ""
     return head + body + tail
-
-
-def _edge(space: str) -> str:
-    if not space:
-        return ""
-    return "\n\n" if _PARAGRAPH_BREAK.search(space) else " "

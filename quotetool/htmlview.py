@@ -26,14 +26,15 @@ from typing import Any, TextIO
 
 from . import __version__
 from .cleantext import clean_passage, clean_text
-from .render import Record, dumps, safe_text
+from .render import Record, heading_fields, safe_text
 
 #: Highlight colours (light, so black text stays readable), given out in order of first
 #: appearance; past these, hues are spread by the golden angle.
 PALETTE = ("#ffe08a", "#a8e6cf", "#ffb3c7", "#a6d8ff", "#d7b8ff", "#ffc992", "#c5e88a", "#9ee6e6",
            "#f5b3f0", "#d9d9a3", "#b8c8ff", "#ffd1b3")
 NO_SPEAKER = "#e4e4e4"
-META_FIELDS = ("date", "dateline", "place", "source")
+#: Closing marks that stay with their quote, before its label.
+_CLOSING = frozenset("”\"’'»›」』")
 
 CSS = """
 body{font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1d1d1f;
@@ -121,19 +122,14 @@ class HtmlWriter:
         doc_id = f"doc-{number}"
         out = [f'<article id="{doc_id}">\n<header>\n']
         header = record.get("header") or {}
-        title = header.get("title")
-        out.append(f"<h2>{_h(title if isinstance(title, str) else record.get('id'))}</h2>\n")
-        meta = []
-        for key in META_FIELDS:
-            value = header.get(key)
-            if value not in (None, ""):
-                meta.append(value if isinstance(value, str) else dumps(value))
+        title, meta = heading_fields(header)
+        out.append(f"<h2>{_h(title if title is not None else record.get('id'))}</h2>\n")
         if meta:
-            out.append(f'<p class="meta">{" · ".join(_h(m) for m in dict.fromkeys(meta))}</p>\n')
-        ident = safe_text(record.get("id"))
+            out.append(f'<p class="meta">{" · ".join(_h(m) for m in meta)}</p>\n')
+        ident = "" if title is None else safe_text(record.get("id"))
         if record.get("encoding"):
             ident += f" ({safe_text(record['encoding'])})"
-        out.append(f'<p class="id">{html.escape(ident)}</p>\n</header>\n')
+        out.append(f'<p class="id">{html.escape(ident.strip())}</p>\n</header>\n')
         if "error" in record:
             out.append(f'<p class="error">error: {_h(record["error"])}</p>\n</article>\n')
             return "".join(out)
@@ -169,12 +165,16 @@ class HtmlWriter:
             if not isinstance(start, int) or not isinstance(end, int) or not pos <= start <= end <= len(text):
                 continue  # overlapping or out of range (a record from elsewhere): not marked
             out.append(_h(clean_passage(text[pos:start])))
-            out.append(self._mark(q, i, doc_id, _quote_text(q)))
-            pos = end
+            # The label goes after the closing mark: `we are ready,”¹ he said`.
+            close = end
+            while close < len(text) and close - end < 2 and text[close] in _CLOSING:
+                close += 1
+            out.append(self._mark(q, i, doc_id, _quote_text(q), _h(text[end:close])))
+            pos = close
         out.append(_h(clean_passage(text[pos:])))
         return "".join(out).strip()
 
-    def _mark(self, q: dict[str, Any], number: int, doc_id: str, words: str) -> str:
+    def _mark(self, q: dict[str, Any], number: int, doc_id: str, words: str, after: str = "") -> str:
         speaker = q.get("speaker") or None
         hover = [str(speaker) if speaker else "no speaker"]
         for key, label in (("cue", "cue"), ("speaker_mention", "mention"), ("speaker_source", "found by")):
@@ -184,7 +184,7 @@ class HtmlWriter:
         label = f"{number}\u00a0{_surname(str(speaker))}" if speaker else f"{number}\u00a0?"
         return (
             f'<mark id="{doc_id}-q{number}" class="{css_class}" style="background:{self.colour(speaker)}" '
-            f'title="{_h(" · ".join(hover))}">{_h(words)}</mark><sup class="who">{_h(label)}</sup>'
+            f'title="{_h(" · ".join(hover))}">{_h(words)}</mark>{after}<sup class="who">{_h(label)}</sup>'
         )
 
 

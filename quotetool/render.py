@@ -103,6 +103,32 @@ def safe_line(value: object) -> str:
     return safe_text(value).replace("\t", "\\t").replace("\n", "\\n")
 
 
+#: Header fields shown under a document's title (table and HTML), in this order.
+META_FIELDS = ("date", "dateline", "place", "source")
+
+
+def heading_fields(header: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """A header's title (None if it has none) and the values shown under it: date,
+    dateline, place, source, without repeats (a dateline that is the date, written out,
+    says nothing new beside the ISO date)."""
+    from .release import iso_date
+
+    def text(value: Any) -> str:
+        return value if isinstance(value, str) else dumps(value)
+
+    title = header.get("title")
+    meta = {}
+    for key in META_FIELDS:
+        value = header.get(key)
+        if value in (None, "") or text(value) in meta.values():
+            continue
+        if key == "dateline" and isinstance(value, str) and isinstance(header.get("date"), str) and \
+                (iso_date(value) or "")[:10] == header["date"][:10]:
+            continue
+        meta[key] = text(value)
+    return (None if title in (None, "") else text(title)), list(meta.values())
+
+
 class JsonlWriter:
     """One JSON object per line, flushed after each document so `| jq` and `| head` stream."""
 

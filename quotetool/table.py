@@ -21,8 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .cleantext import clean_text
-from .release import iso_date
-from .render import Record, dumps, safe_text
+from .render import Record, dumps, heading_fields, safe_text
 
 #: The longest line of quote text: readable measure, even on a 200-column terminal.
 TEXT_WIDTH = 100
@@ -34,8 +33,6 @@ PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "
            "bright_green", "dark_orange", "deep_sky_blue1", "orchid")
 #: Quote text is indented under its head line by this much.
 INDENT = 4
-#: Header fields shown on the document's second line, in this order.
-META_FIELDS = ("date", "dateline", "place", "source")
 
 
 class SpeakerColours:
@@ -69,17 +66,12 @@ def heading(record: Record) -> list[Text]:
     ident = Text(safe_text(record.get("id")))
     if record.get("encoding"):
         ident.append(f"  ({safe_text(record['encoding'])})", style="dim")
-    title = header.get("title")
-    lines = [Text(_value(title), style="bold") if title not in (None, "") else ident.copy()]
+    title, meta = heading_fields(header)
+    lines = [Text(safe_text(title), style="bold") if title is not None else ident.copy()]
     lines[0].stylize("bold")
-    meta = [_value(header[k]) for k in META_FIELDS if header.get(k) not in (None, "")]
-    dateline = header.get("dateline")
-    if isinstance(dateline, str) and isinstance(header.get("date"), str) and \
-            (iso_date(dateline) or "")[:10] == header["date"][:10]:
-        meta.remove(_value(dateline))  # "26 November 2020" beside 2020-11-26 says nothing new
     if meta:
-        lines.append(Text(" · ".join(dict.fromkeys(meta)), style="cyan"))
-    if title not in (None, ""):
+        lines.append(Text(" · ".join(safe_text(m) for m in meta), style="cyan"))
+    if title is not None:
         ident.stylize("dim")
         lines.append(ident)
     if header.get("url"):

@@ -30,8 +30,9 @@ def test_clean_text(raw: str, clean: str) -> None:
     assert clean_text(raw) == clean
 
 
-def test_clean_passage_keeps_paragraphs_and_edges() -> None:
-    assert clean_passage("said:\n\n  It&rsquo;s *here*.\n  Wrapped. ") == "said:\n\nIt’s here. Wrapped. "
+def test_clean_passage_keeps_lines_and_edges() -> None:
+    assert clean_passage("said:\r\n\n\n\n  It&rsquo;s *here*.\n  Wrapped. ") == "said:\n\nIt’s here.\nWrapped. "
+    assert clean_passage(" she <b>said</b>, ") == " she said, "
     assert clean_passage(" \n \n") == "\n\n"
     assert clean_passage("  ") == " "
     assert clean_passage("") == ""
