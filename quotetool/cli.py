@@ -149,7 +149,7 @@ def extract(fmt: str | None, speakers: tuple[str, ...], with_text: bool, errors_
 @click.option("--min-quotes", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
               help="Leave out speakers with fewer quotes.")
 def speakers_command(fmt: str | None, min_quotes: int, **options: Any) -> None:
-    """Count who is quoted in PATH..., how often and when: one row per speaker.
+    """Who is quoted in PATH..., how often and when.
 
     Reads the same inputs as `extract`. Each row gives the speaker, their quotes, the
     documents they are quoted in, the first and last date (from the headers), their most

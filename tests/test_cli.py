@@ -44,7 +44,7 @@ def test_help_lists_formats_and_defaults(runner) -> None:
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
     out = runner.invoke(cli, ["extract", "-h"]).stdout
-    assert "[table|json|jsonl|csv]" in out
+    assert "[table|json|jsonl|csv|tsv|html]" in out
     assert "*.txt, *.md, *.jsonl" in out
 
 
@@ -107,7 +107,8 @@ def test_csv_header_and_neutralised_cells(runner, tmp_path, monkeypatch) -> None
     result = runner.invoke(cli, ["extract", "-f", "csv", "=cmd.txt"])
     assert result.exit_code == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["id", "start", "end", "speaker", "speaker_mention", "cue", "speaker_source", "quote"]
+    assert rows[0] == ["id", "date", "title", "source", "start", "end", "speaker", "speaker_mention", "cue",
+                       "speaker_source", "quote_clean", "quote"]
     assert len(rows) >= 2  # an obvious quote is found
     assert all(row[0] == "'=cmd.txt" for row in rows[1:])
 
@@ -130,7 +131,8 @@ def test_stdin(runner) -> None:
 # --- -o FILE --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, kind", [("out.jsonl", "jsonl"), ("out.json", "json"), ("out.csv", "csv"), ("out.dat", "jsonl")])
+@pytest.mark.parametrize("name, kind", [("out.jsonl", "jsonl"), ("out.json", "json"), ("out.csv", "csv"),
+                                        ("out.TSV", "tsv"), ("report.html", "html"), ("quotes.txt", "table")])
 def test_output_file_format_from_suffix_and_no_temp_file(runner, tmp_path, name, kind) -> None:
     a = _write(tmp_path / "in" / "a.txt", QUOTED)
     out = tmp_path / "out" / name
@@ -144,10 +146,29 @@ def test_output_file_format_from_suffix_and_no_temp_file(runner, tmp_path, name,
         assert [d["id"] for d in _lines(content)] == [a]
     elif kind == "json":
         assert [d["id"] for d in json.loads(content)] == [a]
+    elif kind == "csv":
+        assert content.startswith("id,date,title,source,start,end,")
+    elif kind == "tsv":
+        assert content.startswith("id\tdate\ttitle\tsource\tstart\tend\t")
+    elif kind == "html":
+        assert content.startswith("<!DOCTYPE html>") and content.rstrip().endswith("</html>")
+        assert "<mark " in content and "We will win [sic] the match this year" in content
     else:
-        assert content.startswith("id,start,end,")
+        assert a in content and "John Smith" in content and "\x1b" not in content  # a plain table
     assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # not mkstemp's private mode
 
+
+@pytest.mark.parametrize("name", ["out.dat", "out", "speakers.html"])
+def test_output_suffix_no_format_has_is_a_usage_error(runner, tmp_path, name) -> None:
+    a = _write(tmp_path / "a.txt", QUOTED)
+    out = tmp_path / name
+    command = "speakers" if name.startswith("speakers") else "extract"
+    result = runner.invoke(cli, [command, a, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "can't tell the format" in result.stderr and ".jsonl" in result.stderr and "-f [table|json" in result.stderr
+    assert not out.exists() and os.listdir(tmp_path) == ["a.txt"]
+    # -f says it, whatever the suffix
+    assert runner.invoke(cli, ["extract", a, "-o", str(tmp_path / "out.dat"), "-f", "jsonl"]).exit_code == 0
 
 def test_output_file_keeps_good_records_when_an_input_fails(runner, tmp_path) -> None:
     good = _write(tmp_path / "good.txt", QUOTED)
@@ -221,8 +242,28 @@ def test_missing_path_is_a_usage_error(runner, tmp_path) -> None:
     result = runner.invoke(cli, ["extract", str(tmp_path / "nope.txt")])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert runner.invoke(cli, ["extract"]).exit_code == 2
 
+
+def test_no_path_reads_piped_stdin(runner) -> None:
+    result = runner.invoke(cli, ["extract", "-f", "json"], input=QUOTED.encode("utf-8"))
+    assert result.exit_code == 0, result.stderr
+    (doc,) = json.loads(result.stdout)
+    assert doc["id"] == "-" and doc["quotes"][0]["speaker"] == "John Smith"
+
+
+def test_no_path_with_stdin_a_terminal_is_a_usage_error(tmp_path) -> None:
+    """Run in a real pseudo-terminal: with nothing piped in, there is nothing to read."""
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        result = subprocess.run([sys.executable, "-m", "quotetool", "extract"], stdin=slave,
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert result.returncode == 2
+    assert "no PATH given" in result.stderr and result.stdout == ""
 
 def test_unknown_encoding_is_a_usage_error(runner, tmp_path) -> None:
     a = _write(tmp_path / "a.txt", "x")
@@ -325,10 +366,24 @@ def test_glob(runner, tmp_path, monkeypatch) -> None:
     assert [d["id"] for d in _lines(result.stdout)] == ["corpus/a.md", "corpus/sub/notes.html"]
 
 
-def test_folder_with_nothing_to_read_warns(runner, tmp_path) -> None:
+def test_inputs_that_match_no_file_are_an_error(runner, tmp_path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _write(empty / "notes.html", QUOTED)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["extract", str(empty), "-o", str(out)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"quotetool: warning: {empty}: no files matching" in result.stderr
+    assert f"quotetool: error: no input files matched *.txt, *.md, *.jsonl in {empty}\n" in result.stderr
+    assert not out.exists()
+
+
+def test_one_empty_folder_among_others_is_only_a_warning(runner, tmp_path) -> None:
     (tmp_path / "empty").mkdir()
-    result = runner.invoke(cli, ["extract", str(tmp_path / "empty")])
-    assert result.exit_code == 0 and "warning" in result.stderr and result.stdout == ""
+    a = _write(tmp_path / "a.txt", QUOTED)
+    result = runner.invoke(cli, ["extract", str(tmp_path / "empty"), a])
+    assert result.exit_code == 0 and "warning" in result.stderr
+    assert [d["id"] for d in _lines(result.stdout)] == [a]
 
 
 def test_jsonl_corpus_ids_and_bad_line(runner, tmp_path) -> None:
