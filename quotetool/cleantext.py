@@ -1,8 +1,8 @@
 """Text as a reader should see it: markup gone, entities decoded, one line.
 
 `clean_text(s)` is what the table, the HTML view, the speaker summary and the
-records' ``quote_clean`` show: HTML entities decoded (``&rsquo;`` -> ’), tags and
-comments removed, Markdown markup removed (emphasis, link targets, backslash escapes,
+records' ``quote_clean`` show: HTML entities decoded (``&rsquo;`` -> ’), formatting
+tags (``<b>``, ``<p>``, ``<a href>``, ...) and comments removed, Markdown markup removed (emphasis, link targets, backslash escapes,
 code ticks), hard wraps joined and white space collapsed to single spaces. The
 exact text (``quote`` = ``text[start:end]``) is never touched; this is a copy for
 reading, so its length does not matter (unlike `textview.clean_view`, which keeps
@@ -30,9 +30,15 @@ _ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 # White space of every kind (NBSP, U+2028, ...) and the invisible zero-width space and BOM.
 _SPACE = re.compile(r"[\s\u200b\ufeff]+")
-# Tags that end a line or a block: removing them must leave a space ("one<br>two").
+# Formatting tags, which are removed; any other tag-like text (a "<script>" quoted in a
+# security advisory, "<Name>" in a template) is content, and stays as written.
+_FORMATTING_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|br|center|cite|code|del|dfn|div|em|font|h[1-6]|hr|i|ins|kbd|li|mark"
+    r"|nobr|ol|p|pre|q|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|time|tr|tt"
+    r"|u|ul|var|wbr|section|article|header|footer|figure|figcaption|dl|dt|dd|main|aside|nav)\b", re.I)
+# Formatting tags that end a line or a block: removing them must leave a space ("one<br>two").
 _BREAKING_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header"
-                           r"|footer|hr)\b", re.I)
+                           r"|footer|hr|pre|dl|dt|dd|figure|figcaption|main|aside|nav)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -53,8 +59,11 @@ def _strip_markup(text: str) -> str:
                 out.append(tok.content)  # an image stands for its alt text
             elif tok.type in ("softbreak", "hardbreak"):
                 out.append(" ")
-            elif tok.type == "html_inline" and _BREAKING_TAG.match(tok.content):
-                out.append(" ")
+            elif tok.type == "html_inline":
+                if _BREAKING_TAG.match(tok.content):
+                    out.append(" ")
+                elif not tok.content.startswith("<!--") and not _FORMATTING_TAG.match(tok.content):
+                    out.append(tok.content)  # not formatting: part of the text
     return "".join(out)
 
 

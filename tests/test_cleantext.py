@@ -19,6 +19,8 @@ from quotetool.models import Document, Quote, normalise_field
     ("a hard-wrapped\n   line,\r\nand\tanother", "a hard-wrapped line, and another"),
     ("one<br>two</p><p>three", "one two three"),
     ("<!-- note -->We &#8220;will&#8221; win", "We “will” win"),
+    ('<a href="https://x.org">Read</a> <span class="x">more</span>', "Read more"),
+    ("We found <script>alert(1)</script> in it", "We found <script>alert(1)</script> in it"),  # content
     ("snake_case_word and 5 * 3 = 15, a < b > c", "snake_case_word and 5 * 3 = 15, a < b > c"),
     ("&nosuch; stays, C:\\path\\to stays", "&nosuch; stays, C:\\path\\to stays"),
     ("\x1b[31mred\x1b[0m and\x07 bell", "red and bell"),
