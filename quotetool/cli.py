@@ -76,7 +76,6 @@ def _input_options(fn: Any) -> Any:
         click.option("-b", "--batch-size", type=click.IntRange(min=1), help="Documents per batch sent to a worker."),
         click.option(
             "--glob",
-            "globs",
             metavar="PATTERN",
             multiple=True,
             help="Which files to read inside folders (repeatable). Default: *.txt, *.md, *.jsonl.",
@@ -92,24 +91,25 @@ def _input_options(fn: Any) -> Any:
     return fn
 
 
+# Parameters are named as their options (`format`, not `fmt`), so the environment variables
+# are QUOTETOOL_EXTRACT_FORMAT and the like.
 @cli.command()
 @click.option(
     "-f",
     "--format",
-    "fmt",
     type=click.Choice(FORMATS),
     help="Output format. Default: table on a terminal, jsonl when piped; with -o, from the "
     "file's suffix (.json, .jsonl, .csv, .tsv, .html, .txt for a table).",
 )
 @_input_options
-@click.option("--speaker", "speakers", metavar="NAME", multiple=True,
+@click.option("--speaker", metavar="NAME", multiple=True,
               help="Keep only the quotes of this speaker (repeatable; a full name or a surname, any case); "
               "documents without one are left out.")
 @click.option("--with-text", is_flag=True, help="Include each document's full text in the record.")
 @click.option(
     "--errors-as-records", is_flag=True, help='Also write {"id", "error"} records for inputs that failed.'
 )
-def extract(fmt: str | None, speakers: tuple[str, ...], with_text: bool, errors_as_records: bool,
+def extract(format: str | None, speaker: tuple[str, ...], with_text: bool, errors_as_records: bool,
             **options: Any) -> None:
     """Print every direct quote in PATH... with its speaker.
 
@@ -127,12 +127,12 @@ def extract(fmt: str | None, speakers: tuple[str, ...], with_text: bool, errors_
     """
     from . import render
 
-    fmt = _pick_format(fmt, options["output"], FORMATS, default_piped="jsonl")
+    fmt = _pick_format(format, options["output"], FORMATS, default_piped="jsonl")
 
     def make_writer(stream: TextIO) -> Any:
         return render.make_writer(fmt, stream, formula_guard=not options["raw_csv"])
 
-    _run(make_writer, speakers=speakers, with_text=with_text or fmt == "html",
+    _run(make_writer, speakers=speaker, with_text=with_text or fmt == "html",
          errors_as_records=errors_as_records, **options)
 
 
@@ -140,7 +140,6 @@ def extract(fmt: str | None, speakers: tuple[str, ...], with_text: bool, errors_
 @click.option(
     "-f",
     "--format",
-    "fmt",
     type=click.Choice(SPEAKER_FORMATS),
     help="Output format. Default: table on a terminal, jsonl when piped; with -o, from the "
     "file's suffix (.json, .jsonl, .csv, .txt for a table).",
@@ -148,7 +147,7 @@ def extract(fmt: str | None, speakers: tuple[str, ...], with_text: bool, errors_
 @_input_options
 @click.option("--min-quotes", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
               help="Leave out speakers with fewer quotes.")
-def speakers_command(fmt: str | None, min_quotes: int, **options: Any) -> None:
+def speakers_command(format: str | None, min_quotes: int, **options: Any) -> None:
     """Who is quoted in PATH..., how often and when.
 
     Reads the same inputs as `extract`. Each row gives the speaker, their quotes, the
@@ -163,7 +162,7 @@ def speakers_command(fmt: str | None, min_quotes: int, **options: Any) -> None:
     """
     from .summary import SummaryWriter
 
-    fmt = _pick_format(fmt, options["output"], SPEAKER_FORMATS, default_piped="jsonl")
+    fmt = _pick_format(format, options["output"], SPEAKER_FORMATS, default_piped="jsonl")
 
     def make_writer(stream: TextIO) -> Any:
         return SummaryWriter(fmt, stream, min_quotes=min_quotes, formula_guard=not options["raw_csv"])
@@ -204,7 +203,7 @@ def _run(
     model: str | None,
     jobs: int,
     batch_size: int | None,
-    globs: tuple[str, ...],
+    glob: tuple[str, ...],
     encoding: str | None,
     no_header: bool,
     raw_csv: bool,
@@ -221,7 +220,7 @@ def _run(
     from .summary import speaker_matches
 
     started = time.monotonic()
-    globs = globs or DEFAULT_GLOBS
+    globs = glob or DEFAULT_GLOBS
     if not paths:
         if not _stdin_is_piped():
             raise click.UsageError("no PATH given (and stdin is a terminal, so there is nothing to read)")
@@ -373,7 +372,6 @@ class _NothingMatched(Exception):
 @click.option(
     "-f",
     "--format",
-    "fmt",
     type=click.Choice(("table", "json")),
     help="Output format: the report as tables, or the figures as JSON. Default: table on a "
     "terminal, json when piped.",
@@ -381,7 +379,6 @@ class _NothingMatched(Exception):
 @click.option("--json", "as_json", is_flag=True, hidden=True, help="The same as -f json (kept for old scripts).")
 @click.option(
     "--errors",
-    "n_errors",
     type=click.IntRange(min=0),
     default=0,
     metavar="N",
@@ -401,9 +398,9 @@ def evaluate_command(
     gold: str,
     pred: str | None,
     confident_speakers_only: bool,
-    fmt: str | None,
+    format: str | None,
     as_json: bool,
-    n_errors: int,
+    errors: int,
     model: str | None,
     jobs: int,
 ) -> None:
@@ -457,14 +454,13 @@ def evaluate_command(
     for f in failures:
         err.print(f"quotetool: error: {render.safe_text(f.id)}: {render.safe_text(f.reason)} (scored as no quotes)")
     result = ev.evaluate(gold_docs, pred_docs, confident_speakers_only=confident_speakers_only)
-    if fmt is None:
-        fmt = "json" if as_json or not sys.stdout.isatty() else "table"
+    fmt = format or ("json" if as_json or not sys.stdout.isatty() else "table")
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(errors=n_errors), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result.to_dict(errors=errors), indent=2, ensure_ascii=False))
     else:
         out = Console(highlight=False, markup=False, emoji=False)
         title = f"{gold} vs {pred if pred is not None else 'quotetool ' + __version__}"
-        ev.print_report(result, out, errors=n_errors, title=title)
+        ev.print_report(result, out, errors=errors, title=title)
     if failures:
         raise click.exceptions.Exit(1)
 

@@ -424,3 +424,96 @@ def test_output_into_a_missing_folder(runner, tmp_path) -> None:
     result = runner.invoke(cli, ["extract", a, "-o", out])
     assert result.exit_code == 1
     assert result.stderr == f"quotetool: error: {out}: No such file or directory\n"
+
+
+# --- the conventions of the shell -----------------------------------------------------------
+
+
+def test_model_short_option_and_environment_variables(runner, tmp_path) -> None:
+    a = _write(tmp_path / "a.txt", QUOTED)
+    for args, env in ((["-m", "no_such_model_xyz"], {}), ([], {"QUOTETOOL_MODEL": "no_such_model_xyz"})):
+        result = runner.invoke(cli, ["extract", a, *args], env=env)
+        assert result.exit_code == 1 and "'no_such_model_xyz' is not installed" in result.stderr, result.stderr
+    # any option, as QUOTETOOL_<COMMAND>_<OPTION>
+    result = runner.invoke(cli, ["extract", a], env={"QUOTETOOL_EXTRACT_FORMAT": "json"})
+    assert result.exit_code == 0 and [d["id"] for d in json.loads(result.stdout)] == [a]
+    result = runner.invoke(cli, ["speakers", a], env={"QUOTETOOL_SPEAKERS_MIN_QUOTES": "2"})
+    assert result.exit_code == 0 and result.stdout == ""  # John Smith has one quote
+
+
+def test_raw_csv_option(runner, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / "=cmd.txt", QUOTED)
+    rows = list(csv.reader(io.StringIO(runner.invoke(cli, ["extract", "-f", "tsv", "=cmd.txt", "--raw-csv"]).stdout,
+                                       newline=""), delimiter="\t"))
+    assert rows[1][0] == "=cmd.txt"
+
+
+def _run_in_terminal(args: list[str], cwd: str) -> tuple[int, str]:
+    """Run quotetool with stderr on a pseudo-terminal; return its exit status and what the terminal got."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "quotetool", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=slave, env={**os.environ, "COLUMNS": "100"})
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # keep reading, or a full terminal buffer would block the program
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the program closed its end
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        rc = proc.wait(timeout=300)
+    finally:
+        proc.kill()
+        reader.join(timeout=30)
+        os.close(master)
+    return rc, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_status_line_while_the_model_loads_on_a_terminal_only(runner, tmp_path) -> None:
+    a = _write(tmp_path / "a.txt", QUOTED)
+    rc, shown = _run_in_terminal(["extract", a, "-o", str(tmp_path / "out.jsonl")], str(tmp_path))
+    assert rc == 0, shown
+    assert "Loading the spaCy model" in shown and "Extracting" in shown and "1 file read" in shown
+    assert _lines((tmp_path / "out.jsonl").read_text())[0]["id"] == a
+    piped = runner.invoke(cli, ["extract", a])
+    assert "Loading" not in piped.stderr and "Extracting" not in piped.stderr
+
+
+def test_first_record_reaches_the_pipe_before_the_rest_is_read(tmp_path) -> None:
+    """A corpus fed through a named pipe: the first record must come out while the tool still
+    waits for the second document (a tool that batches would wait for more input, forever)."""
+    import threading
+
+    fifo = tmp_path / "corpus.jsonl"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([sys.executable, "-m", "quotetool", "extract", str(fifo), "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    guard = threading.Timer(300, proc.kill)  # a hang fails the test instead of hanging the suite
+    guard.start()
+    try:
+        with open(fifo, "w", encoding="utf-8") as feed:
+            feed.write(json.dumps({"id": "first", "text": QUOTED}) + "\n")
+            feed.flush()
+            first = proc.stdout.readline()  # the rest is not written yet
+            assert first, proc.stderr.read()
+            assert json.loads(first)["id"] == "first"
+            for i in range(3):
+                feed.write(json.dumps({"id": f"doc-{i}", "text": QUOTED}) + "\n")
+        rest, err = proc.communicate()
+    finally:
+        guard.cancel()
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert [d["id"] for d in _lines(rest)] == ["doc-0", "doc-1", "doc-2"]
