@@ -99,19 +99,6 @@ def test_readme_lists_every_record_field() -> None:
     assert "| `error` |" in text
 
 
-def test_readme_python_examples_run(monkeypatch, capsys) -> None:
-    """The README's Python blocks, in order, in one namespace, from the repository root."""
-    text = README.read_text(encoding="utf-8")
-    blocks = re.findall(r"^```python\n(.*?)^```$", text, re.S | re.M)
-    assert len(blocks) >= 2
-    monkeypatch.chdir(REPO)
-    namespace: dict[str, object] = {"__name__": "readme"}
-    for code in blocks:
-        exec(compile(code, str(README), "exec"), namespace)  # noqa: S102 - our own README
-    out = capsys.readouterr().out
-    assert "Aleksandr Lukashenko" in out
-
-
 def test_readme_json_examples_parse() -> None:
     text = README.read_text(encoding="utf-8")
     blocks = re.findall(r"^```json\n(.*?)^```$", text, re.S | re.M)
