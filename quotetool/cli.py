@@ -312,8 +312,8 @@ def _run(
             if progress is not None and task is not None:
                 progress.update(task, advance=1, quotes=stats["quotes"])
         emit_errors()
-        if stats["docs"] + stats["errors"] == 0:
-            raise _NothingMatched()
+        if stats["docs"] + stats["errors"] == 0 and all(os.path.isdir(p) for p in paths):
+            raise _NothingMatched()  # (an empty corpus file did match: its output is empty)
         writer.close()
     except KeyboardInterrupt:
         _close_quietly(results)
