@@ -13,9 +13,9 @@ offline and can be mailed. Everything that comes from the input goes through
 release containing ``<script>`` shows it as text.
 
 Why not displaCy's span renderer: it needs token offsets (a tokenised Doc, which the
-CLI's records do not carry), draws one element per token, has no hover text, and its
-page pulls a web font from the network; a small template of our own keeps the text's
-paragraphs and stays offline.
+CLI's records do not carry: they have character offsets), draws one element per token
+with each label as a box over the text, and has no hover text; a small template of our
+own keeps the text's lines and shows speaker, cue and sieve on hover.
 """
 
 from __future__ import annotations
