@@ -81,7 +81,8 @@ def heading(record: Record) -> list[Text]:
 
 def quote_block(number: int, quote: dict[str, Any], colour: str) -> tuple[Text, Text]:
     """The head line (number, speaker · cue · mention, sieve) and the clean text of a quote."""
-    line = Text(f"{number:>3} ", style="dim")
+    line = Text()
+    line.append(f"{number:>3} ", style="dim")  # a style given to Text() would dim the whole line
     speaker = quote.get("speaker")
     line.append(safe_text(speaker) if speaker else "no speaker", style=f"bold {colour}" if speaker else "dim")
     for part in (quote.get("cue"), quote.get("speaker_mention")):

@@ -110,6 +110,9 @@ def test_one_colour_per_speaker_for_the_whole_run(records) -> None:
         assert len(found) == 1, (name, found)  # the same escape before the name in both documents
         styles[name] = found.pop()
     assert styles["Maria Ivanova"] != styles["Tomas Berg"]
+    for style in styles.values():  # bold and coloured, never dimmed
+        codes = style[2:-1].split(";")
+        assert "1" in codes and "2" not in codes, style
     assert len(re.findall(re.escape(styles["Maria Ivanova"]) + "Maria Ivanova", shown)) == 3
 
 
