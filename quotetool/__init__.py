@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from . import pipeline as _pipeline
 from .models import Document, Quote
 from .pipeline import Failure, ModelNotFound, QuotetoolError, extract, load_nlp
+from .sources import DecodeError, read
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 __version__ = "0.1.0"
-__all__ = ["Document", "Quote", "Failure", "ModelNotFound", "QuotetoolError", "extract", "extract_many",
-           "load_nlp", "__version__"]
+__all__ = ["Document", "Quote", "Failure", "ModelNotFound", "QuotetoolError", "DecodeError", "extract",
+           "extract_many", "load_nlp", "read", "__version__"]
 
 #: What `extract_many` takes: a text, an (id, text) pair or an (id, text, encoding) triple.
 Item = str | tuple[str, str] | tuple[str, str, str | None]

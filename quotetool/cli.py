@@ -14,16 +14,22 @@ import sys
 import tempfile
 import time
 from collections import deque
+from dataclasses import replace
 from typing import Any, TextIO
 
 import click
 
 from . import __version__
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-FORMATS = ("table", "json", "jsonl", "csv")  # == render.FORMATS (not imported: keeps --help light)
+# QUOTETOOL_<COMMAND>_<OPTION> environment variables set any option (click's
+# auto_envvar_prefix); --model also reads QUOTETOOL_MODEL, for every command.
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "QUOTETOOL"}
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "html")  # == render.FORMATS (not imported: keeps --help light)
+SPEAKER_FORMATS = ("table", "json", "jsonl", "csv")  # == summary.SummaryWriter.FORMATS
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.jsonl")  # == sources.DEFAULT_GLOBS
-_SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+_SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv",
+                   ".tab": "tsv", ".html": "html", ".htm": "html", ".txt": "table"}
+MODEL_ENVVAR = "QUOTETOOL_MODEL"
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -47,79 +53,178 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def _input_options(fn: Any) -> Any:
+    """The options `extract` and `speakers` share: what to read and how to run."""
+    for option in reversed((
+        click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True)),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, allow_dash=True),
+            help="Write to FILE instead of stdout (atomically: a temporary file renamed at the end).",
+        ),
+        click.option("-m", "--model", metavar="NAME", envvar=MODEL_ENVVAR, show_envvar=True,
+                     help="spaCy pipeline to use (default: the pipeline's default English model)."),
+        click.option(
+            "-n",
+            "--jobs",
+            type=click.IntRange(min=-1),
+            default=1,
+            show_default=True,
+            help="Worker processes; 0 or -1 = all cores.",
+        ),
+        click.option("-b", "--batch-size", type=click.IntRange(min=1), help="Documents per batch sent to a worker."),
+        click.option(
+            "--glob",
+            metavar="PATTERN",
+            multiple=True,
+            help="Which files to read inside folders (repeatable). Default: *.txt, *.md, *.jsonl.",
+        ),
+        click.option("--encoding", callback=_check_encoding, help="Decode every input with this codec (default: detect)."),
+        click.option("--no-header", is_flag=True, help="Don't look for a header: the whole text is body."),
+        click.option("--raw-csv", is_flag=True,
+                     help="csv/tsv: write cells as they are, without the ' that keeps a spreadsheet from "
+                     "reading a cell starting with = + - @ as a formula (for tools that are not spreadsheets)."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar, warnings or summary; errors only."),
+    )):
+        fn = option(fn)
+    return fn
+
+
+# Parameters are named as their options (`format`, not `fmt`), so the environment variables
+# are QUOTETOOL_EXTRACT_FORMAT and the like.
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option(
     "-f",
     "--format",
-    "fmt",
     type=click.Choice(FORMATS),
     help="Output format. Default: table on a terminal, jsonl when piped; with -o, from the "
-    "file's suffix (.json, .jsonl, .csv; else jsonl).",
+    "file's suffix (.json, .jsonl, .csv, .tsv, .html, .txt for a table).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write to FILE instead of stdout (atomically: a temporary file renamed at the end).",
-)
-@click.option("--model", metavar="NAME", help="spaCy pipeline to use (default: the pipeline's default English model).")
-@click.option(
-    "-n",
-    "--jobs",
-    type=click.IntRange(min=-1),
-    default=1,
-    show_default=True,
-    help="Worker processes; 0 or -1 = all cores.",
-)
-@click.option("-b", "--batch-size", type=click.IntRange(min=1), help="Documents per batch sent to a worker.")
-@click.option(
-    "--glob",
-    "globs",
-    metavar="PATTERN",
-    multiple=True,
-    help="Which files to read inside folders (repeatable). Default: *.txt, *.md, *.jsonl.",
-)
-@click.option("--encoding", callback=_check_encoding, help="Decode every input with this codec (default: detect).")
+@_input_options
+@click.option("--speaker", metavar="NAME", multiple=True,
+              help="Keep only the quotes of this speaker (repeatable; a full name or a surname, any case); "
+              "documents without one are left out.")
 @click.option("--with-text", is_flag=True, help="Include each document's full text in the record.")
-@click.option("--no-header", is_flag=True, help="Don't look for a header: the whole text is body.")
 @click.option(
     "--errors-as-records", is_flag=True, help='Also write {"id", "error"} records for inputs that failed.'
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar, warnings or summary; errors only.")
-def extract(
-    paths: tuple[str, ...],
-    fmt: str | None,
-    output: str | None,
-    model: str | None,
-    jobs: int,
-    batch_size: int | None,
-    globs: tuple[str, ...],
-    encoding: str | None,
-    with_text: bool,
-    no_header: bool,
-    errors_as_records: bool,
-    quiet: bool,
-) -> None:
+def extract(format: str | None, speaker: tuple[str, ...], with_text: bool, errors_as_records: bool,
+            **options: Any) -> None:
     """Print every direct quote in PATH... with its speaker.
 
     PATH can be a file, a folder (searched recursively; hidden names skipped), a .jsonl
-    corpus (one {"id", "text"} object per line) or - for stdin. A file that can't be read
-    is reported on stderr and skipped; the exit status is then 1.
+    corpus (one {"id", "text"} object per line) or - for stdin; with no PATH, stdin is
+    read when it is piped. A file that can't be read is reported on stderr and skipped;
+    the exit status is then 1.
 
     \b
     Example:
         quotetool extract release.txt
         quotetool extract archive/ --glob '*.txt' -n 0 -o quotes.jsonl
-        cat release.txt | quotetool extract - -f json
+        quotetool extract archive/ --speaker Lukashenko -o lukashenko.html
+        cat release.txt | quotetool extract -f json
     """
+    from . import render
+
+    fmt = _pick_format(format, options["output"], FORMATS, default_piped="jsonl")
+
+    def make_writer(stream: TextIO) -> Any:
+        return render.make_writer(fmt, stream, formula_guard=not options["raw_csv"])
+
+    _run(make_writer, speakers=speaker, with_text=with_text or fmt == "html",
+         errors_as_records=errors_as_records, **options)
+
+
+@cli.command("speakers")
+@click.option(
+    "-f",
+    "--format",
+    type=click.Choice(SPEAKER_FORMATS),
+    help="Output format. Default: table on a terminal, jsonl when piped; with -o, from the "
+    "file's suffix (.json, .jsonl, .csv, .txt for a table).",
+)
+@_input_options
+@click.option("--min-quotes", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Leave out speakers with fewer quotes.")
+def speakers_command(format: str | None, min_quotes: int, **options: Any) -> None:
+    """Who is quoted in PATH..., how often and when.
+
+    Reads the same inputs as `extract`. Each row gives the speaker, their quotes, the
+    documents they are quoted in, the first and last date (from the headers), their most
+    frequent cue and a short example quote; most quoted first. Speakers with the same
+    name in different documents are one row; quotes with no speaker are the last row.
+
+    \b
+    Example:
+        quotetool speakers archive/
+        quotetool speakers archive/ --min-quotes 3 -f csv -o speakers.csv
+    """
+    from .summary import SummaryWriter
+
+    fmt = _pick_format(format, options["output"], SPEAKER_FORMATS, default_piped="jsonl")
+
+    def make_writer(stream: TextIO) -> Any:
+        return SummaryWriter(fmt, stream, min_quotes=min_quotes, formula_guard=not options["raw_csv"])
+
+    _run(make_writer, **options)
+
+
+def _pick_format(fmt: str | None, output: str | None, allowed: tuple[str, ...], default_piped: str) -> str:
+    """-f, else the suffix of -o FILE (a usage error for a suffix no format has), else
+    table on a terminal and `default_piped` when piped."""
+    if fmt is not None:
+        return fmt
+    if output is not None and output != "-":
+        suffix = os.path.splitext(output)[1].lower()
+        found = _SUFFIX_FORMATS.get(suffix)
+        if found in allowed:
+            return found
+        suffixes = ", ".join(s for s, f in _SUFFIX_FORMATS.items() if f in allowed)
+        raise click.UsageError(
+            f"can't tell the format of {output!r} from its suffix: give -f "
+            f"[{'|'.join(allowed)}], or name the file with {suffixes}"
+        )
+    return "table" if sys.stdout.isatty() else default_piped
+
+
+def _stdin_is_piped() -> bool:
+    try:
+        return not sys.stdin.isatty()
+    except (AttributeError, ValueError):  # no stdin at all, or a closed one
+        return False
+
+
+def _run(
+    make_writer: Any,
+    *,
+    paths: tuple[str, ...],
+    output: str | None,
+    model: str | None,
+    jobs: int,
+    batch_size: int | None,
+    glob: tuple[str, ...],
+    encoding: str | None,
+    no_header: bool,
+    raw_csv: bool,
+    quiet: bool,
+    speakers: tuple[str, ...] = (),
+    with_text: bool = False,
+    errors_as_records: bool = False,
+) -> None:
+    """Read the inputs, extract, hand each record to the writer; report and exit."""
     from rich.console import Console
 
     from . import pipeline, render
     from .sources import Source, SourceError, count_sources, iter_sources
+    from .summary import speaker_matches
 
     started = time.monotonic()
-    globs = globs or DEFAULT_GLOBS
+    globs = glob or DEFAULT_GLOBS
+    if not paths:
+        if not _stdin_is_piped():
+            raise click.UsageError("no PATH given (and stdin is a terminal, so there is nothing to read)")
+        paths = ("-",)  # piped in, as `llm` and httpie read it
     # Diagnostics go through the same stderr console as the progress bar, so they print above it.
     err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
@@ -127,11 +232,6 @@ def extract(
         err.print(f"quotetool: {level}: {render.safe_line(where)}: {render.safe_line(reason)}")
 
     to_file = output is not None and output != "-"
-    if fmt is None:
-        if to_file:
-            fmt = _SUFFIX_FORMATS.get(os.path.splitext(output or "")[1].lower(), "jsonl")
-        else:
-            fmt = "table" if sys.stdout.isatty() else "jsonl"
     try:
         sink = _AtomicFile(output) if to_file and output else None
     except OSError as e:
@@ -139,10 +239,10 @@ def extract(
         raise click.exceptions.Exit(1) from None
     stream: TextIO = sink.stream if sink else sys.stdout
     # An output error (a full disk) is a one-line error naming the output, not a traceback.
-    writer = _OutputGuard(render.make_writer(fmt, stream), str(output) if to_file else "<stdout>",
-                          pipeline.QuotetoolError)
+    writer = _OutputGuard(make_writer(stream), str(output) if to_file else "<stdout>", pipeline.QuotetoolError)
+    on_tty = sys.stderr.isatty() and not quiet
     # A live bar on the terminal that also shows the table would be torn by it.
-    show_progress = not quiet and sys.stderr.isatty() and (to_file or not sys.stdout.isatty())
+    show_progress = on_tty and (to_file or not sys.stdout.isatty())
 
     n_process = jobs if jobs > 0 else _cpu_count()
     kwargs: dict[str, Any] = {"model": model, "n_process": n_process, "header": not no_header}
@@ -184,6 +284,9 @@ def extract(
     task = None
     results = None
     try:
+        if on_tty:  # loading the model takes seconds: say so
+            with err.status("Loading the spaCy model…", spinner="dots"):
+                pipeline.load_nlp(model)
         if progress is not None:
             total = count_sources(paths, glob_patterns=globs)  # cheap: names and corpus lines only
             task = progress.add_task("Extracting", total=total, quotes=0)
@@ -200,12 +303,17 @@ def extract(
                     writer.write(result.to_dict())
             else:
                 stats["docs"] += 1
+                if speakers:
+                    result = replace(result, quotes=[q for q in result.quotes if speaker_matches(speakers, q.speaker)])
                 stats["quotes"] += len(result.quotes)
                 stats["with_quotes"] += bool(result.quotes)
-                writer.write(result.to_dict(with_text=with_text))
+                if result.quotes or not speakers:
+                    writer.write(result.to_dict(with_text=with_text))
             if progress is not None and task is not None:
                 progress.update(task, advance=1, quotes=stats["quotes"])
         emit_errors()
+        if stats["docs"] + stats["errors"] == 0 and all(os.path.isdir(p) for p in paths):
+            raise _NothingMatched()  # (an empty corpus file did match: its output is empty)
         writer.close()
     except KeyboardInterrupt:
         _close_quietly(results)
@@ -220,6 +328,10 @@ def extract(
         _close_quietly(results)
         if sink is not None:
             sink.discard()  # a failed run leaves no file that looks complete
+        if isinstance(e, _NothingMatched):
+            where = ", ".join(render.safe_line(p) for p in paths)
+            err.print(f"quotetool: error: no input files matched {', '.join(globs)} in {where}")
+            raise click.exceptions.Exit(1) from None
         if not isinstance(e, pipeline.QuotetoolError):
             raise
         if progress is not None:
@@ -245,6 +357,10 @@ def extract(
         raise click.exceptions.Exit(1)
 
 
+class _NothingMatched(Exception):
+    """No input at all: every PATH was a folder with no file to read."""
+
+
 @cli.command("evaluate")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.argument("pred", required=False, type=click.Path(exists=True, dir_okay=False))
@@ -253,16 +369,23 @@ def extract(
     is_flag=True,
     help='Also leave gold quotes marked "speaker_confident": false out of attribution and end-to-end.',
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "-f",
+    "--format",
+    type=click.Choice(("table", "json")),
+    help="Output format: the report as tables, or the figures as JSON. Default: table on a "
+    "terminal, json when piped.",
+)
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="The same as -f json (kept for old scripts).")
 @click.option(
     "--errors",
-    "n_errors",
     type=click.IntRange(min=0),
     default=0,
     metavar="N",
     help="Also show the N documents with the most errors, gold and predicted quotes side by side.",
 )
-@click.option("--model", metavar="NAME", help="spaCy pipeline for the extraction (without PRED).")
+@click.option("-m", "--model", metavar="NAME", envvar=MODEL_ENVVAR, show_envvar=True,
+              help="spaCy pipeline for the extraction (without PRED).")
 @click.option(
     "-n",
     "--jobs",
@@ -275,8 +398,9 @@ def evaluate_command(
     gold: str,
     pred: str | None,
     confident_speakers_only: bool,
+    format: str | None,
     as_json: bool,
-    n_errors: int,
+    errors: int,
     model: str | None,
     jobs: int,
 ) -> None:
@@ -291,7 +415,7 @@ def evaluate_command(
     Example:
         quotetool evaluate gold.jsonl
         quotetool evaluate gold.jsonl pred.jsonl --errors 5
-        quotetool evaluate gold.jsonl --confident-speakers-only --json
+        quotetool evaluate gold.jsonl --confident-speakers-only -f json
     """
     from rich.console import Console
 
@@ -330,12 +454,13 @@ def evaluate_command(
     for f in failures:
         err.print(f"quotetool: error: {render.safe_text(f.id)}: {render.safe_text(f.reason)} (scored as no quotes)")
     result = ev.evaluate(gold_docs, pred_docs, confident_speakers_only=confident_speakers_only)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(errors=n_errors), indent=2, ensure_ascii=False))
+    fmt = format or ("json" if as_json or not sys.stdout.isatty() else "table")
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(errors=errors), indent=2, ensure_ascii=False))
     else:
         out = Console(highlight=False, markup=False, emoji=False)
         title = f"{gold} vs {pred if pred is not None else 'quotetool ' + __version__}"
-        ev.print_report(result, out, errors=n_errors, title=title)
+        ev.print_report(result, out, errors=errors, title=title)
     if failures:
         raise click.exceptions.Exit(1)
 

