@@ -509,10 +509,10 @@ def _label(w: Window | None) -> Cue | None:
     kind, name = classify(span)
     ents = [e for e in span.ents if e.label_ == "PERSON"]
     if ents:
-        return Cue("label", ":", label + ":", Kind.LABEL, ents[0].text)
+        return Cue("label", ":", label, Kind.LABEL, ents[0].text)
     if kind in (Kind.ROLE, Kind.AUTHOR):
-        return Cue("label", ":", label + ":", kind)
-    return Cue("label", ":", label + ":", Kind.LABEL, name or label)
+        return Cue("label", ":", label, kind)
+    return Cue("label", ":", label, Kind.LABEL, name or label)
 
 
 def _label_line(w: Window | None) -> Cue | None:
@@ -569,7 +569,7 @@ def inline_label(ctx: QuoteContext) -> Cue | None:
     m = _INLINE_LABEL.match(ctx.words)
     if not m or m.group(1).lower() in RUBRICS:
         return None
-    return Cue("inline-label", ":", m.group(1) + ":", Kind.LABEL, m.group(1).title())
+    return Cue("inline-label", ":", m.group(1), Kind.LABEL, m.group(1).title())
 
 
 #: The cue sieves, strongest first.

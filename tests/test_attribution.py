@@ -235,9 +235,9 @@ CASES = [
     pytest.param(
         "**What They Are Saying:**\n\n**U.S. Senator Jane Roe (ID):** “The new dam plan listens to the "
         "people\nwho live here.”\n**U.S. Representative Tom Baker (OR-02): “**It protects our\nfarms.”",
-        [("The new dam plan listens to the people\nwho live here.", "Jane Roe", "U.S. Senator Jane Roe:", ":",
+        [("The new dam plan listens to the people\nwho live here.", "Jane Roe", "U.S. Senator Jane Roe", ":",
           "label"),
-         ("It protects our\nfarms.", "Tom Baker", "U.S. Representative Tom Baker:", ":", "label")],
+         ("It protects our\nfarms.", "Tom Baker", "U.S. Representative Tom Baker", ":", "label")],
         id="round-up-labels-with-district"),
     # --- after an inverted verb, the person beats the organisation and the title -----------------
     pytest.param(
