@@ -28,7 +28,7 @@ from enum import Enum
 from spacy.tokens import Span, Token
 
 from .context import QuoteContext, Window, doc_text, is_abbreviation
-from .lexicon import (AUTHOR_NOUNS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
+from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
 
@@ -41,6 +41,7 @@ class Kind(Enum):
     PRONOUN = "pronoun"  # the nearest fitting person
     LABEL = "label"  # "Name:" before the quote
     AUTHOR = "author"  # a message or statement: its sender
+    DOCUMENT = "document"  # "the indictment alleges": the document, as written
     GROUP = "group"  # "we Irish say": the group as described ("the Irish")
     QUOTED = "quoted"  # "I quote him": the person quoted, not the quoter
     NONE = "none"
@@ -106,6 +107,8 @@ def classify(span: Span) -> tuple[Kind, str | None]:
         return Kind.GROUP, "the " + head.text  # "we Irish say", "we Americans believe"
     if _is_message(head):
         sender = _message_sender(head)
+        if sender is None and head.lower_ in DOCUMENT_NOUNS:
+            return Kind.DOCUMENT, clean_mention(span.doc[span.start:head.i + 1].text)  # "The indictment alleges"
         if sender is None:
             return Kind.AUTHOR, None  # a message whose sender is not named beside it
         return classify(span.doc[sender.left_edge.i:sender.right_edge.i + 1])
@@ -128,7 +131,9 @@ def classify(span: Span) -> tuple[Kind, str | None]:
 
 
 def _is_message(t: Token) -> bool:
-    return t.pos_ == "NOUN" and (t.lower_ in AUTHOR_NOUNS or t.lower_[:-1] in AUTHOR_NOUNS)
+    """A message, statement, letter (its words are its sender's) or a document."""
+    return t.pos_ == "NOUN" and (t.lower_ in AUTHOR_NOUNS or t.lower_[:-1] in AUTHOR_NOUNS
+                                 or t.lower_ in DOCUMENT_NOUNS)
 
 
 def _message_sender(t: Token) -> Token | None:

@@ -156,3 +156,12 @@ section sections subsection subsections paragraph paragraphs subparagraph subpar
 clauses article articles provision provisions chapter chapters title annex schedule amendment
 amendments heading definition definitions
 """.split())
+
+#: Documents that speak for themselves: “The indictment alleges …”, “the lawsuit asserts …”.
+#: Their words are the document's (“the indictment”) unless an author is named with them
+#: (“the GAO report”, “Smith's memo”).
+DOCUMENT_NOUNS = frozenset("""
+indictment indictments complaint complaints lawsuit lawsuits suit affidavit affidavits filing
+filings petition motion ruling verdict judgment opinion memo memorandum memos report reports
+study studies survey audit review analysis document documents advertisement ad ads
+""".split())

@@ -108,11 +108,13 @@ def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
 
 
 def _group(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
+    """A group or a document speaks as described: "the Irish", "the indictment"."""
     return cue.name
 
 
 RESOLVERS: dict[Kind, Resolver] = {
     Kind.GROUP: _group,
+    Kind.DOCUMENT: _group,
     Kind.NAME: _name,
     Kind.LABEL: _label,
     Kind.ORG: _org,

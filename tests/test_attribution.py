@@ -307,6 +307,13 @@ CASES = [
         "(a) Inspections shall be unannounced.”\n\n“Our ports will be safer,” the Governor said.",
         [("Our ports will be safer,", "the Governor", "the Governor", "said", "right-verb")],
         id="amending-text-of-an-order-is-not-speech"),
+    # --- a document speaks as itself --------------------------------------------------------------
+    pytest.param(
+        "Attorney General Jane Roe sued Acme Lending on Monday.\n\nThe lawsuit alleges that Acme "
+        "“systematically concealed” its fees. “We will get the money back,” Roe said.",
+        [("systematically concealed", "The lawsuit", "The lawsuit", "alleges", "left-verb"),
+         ("We will get the money back,", "Jane Roe", "Roe", "said", "right-verb")],
+        id="the-lawsuit-alleges"),
 ]
 
 
