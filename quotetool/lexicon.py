@@ -128,7 +128,8 @@ is are was were will would has have had not no than but or vs
 #: Paragraph labels that name no one: "MYTH: The bill “hurts families.”" quotes a claim
 #: without a source.
 RUBRICS = frozenset({"myth", "fact", "claim", "reality", "truth", "q", "a", "question", "answer", "note",
-                     "update", "background", "editor's note", "editor\u2019s note", "fact check"})
+                     "update", "background", "editor's note", "editor\u2019s note", "fact check", "video", "watch",
+                     "listen", "photo", "photos", "read more", "related", "see also"})
 #: Part-of-speech tags before a short quote that make it a name or a so-called term:
 #: the "reset", so-called "experts", our nation's "oldest service", as "Police Week".
 SCARE_LEFT_POS = frozenset({"DET", "ADJ", "ADP", "PRON", "PART", "NUM"})

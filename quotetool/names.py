@@ -82,6 +82,9 @@ class NameIndex:
     _first_memo: dict[str, int] | None = field(default=None, repr=False)
     #: (offset, name) of people in subject position in the parsed text, in order
     subjects: list[tuple[int, str]] = field(default_factory=list)
+    #: acronym -> the full name the text spells out beside it: "GAO" -> "Government
+    #: Accountability Office", from "the Government Accountability Office (GAO)"
+    acronyms: dict[str, str] = field(default_factory=dict)
     #: full-name forms known to be people's
     person_forms: set[str] = field(default_factory=set)
     #: surnames seen with a role, an honorific or a speaker label
@@ -355,12 +358,23 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
             by = _BY_AUTHOR.search(re.sub(r"\s+", " ", title))
             if by:
                 idx.author = re.sub(r"(?:\u2019|')s?$", "", strip_titles(by.group(1))) or None
+    for m in _ACRONYM.finditer(view):
+        words, acronym = m.group(1).split(), m.group(2)
+        # The full name is the run of words whose initials spell the acronym.
+        for k in range(len(words)):
+            caps = "".join(w[0] for w in words[k:] if w[:1].isupper())
+            if caps == acronym and words[k][:1].isupper():
+                idx.acronyms.setdefault(acronym, " ".join(words[k:]))
+                break
     idx.subjects = _subjects(parsed, exclude, idx)
     lead = _title_subject(header, idx)
     if lead:
         idx.subjects.insert(0, (-1, lead))
         idx.lead_subject = lead
     return idx
+
+
+_ACRONYM = re.compile(r"((?:[A-Z][\w&'.-]*[ \n]+(?:(?:of|for|and|the|on)[ \n]+)*){1,8})\(([A-Z]{2,6})\)")
 
 
 def _title_subject(header: dict | None, index: NameIndex) -> str | None:

@@ -46,6 +46,9 @@ def _label(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
 def _org(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
     if not cue.name:
         return None
+    bare_name = re.sub(r"^(?:the|The)\s+", "", cue.name)
+    if bare_name in index.acronyms:
+        return index.acronyms[bare_name]  # "the GAO" -> Government Accountability Office
     # The entity recogniser sometimes calls a person an organisation ("Ms Jones").
     if surname(cue.name).lower() in index.persons:
         return index.fullest(cue.name)

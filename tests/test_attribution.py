@@ -314,6 +314,12 @@ CASES = [
         [("systematically concealed", "The lawsuit", "The lawsuit", "alleges", "left-verb"),
          ("We will get the money back,", "Jane Roe", "Roe", "said", "right-verb")],
         id="the-lawsuit-alleges"),
+    pytest.param(
+        "Senator Jane Roe released a study by the Government Accountability Office (GAO) on Monday.\n\n"
+        "The GAO noted its concerns, including “unclear criteria for selecting facilities to close.”",
+        [("unclear criteria for selecting facilities to close.", "Government Accountability Office", "The GAO",
+          "noted", "left-verb")],
+        id="acronym-is-the-organisation-spelled-out"),
 ]
 
 
