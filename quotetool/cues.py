@@ -81,7 +81,8 @@ def _mention_span(head: Token, lo: int, hi: int) -> Span:
     i = head.i + 1
     while i < hi and i <= head.right_edge.i:
         t = doc[i]
-        if t.text in {",", "(", "\u2014", "\u2013", ";", ":"} or t.dep_ in ("relcl", "acl", "appos", "advcl"):
+        if t.text in {",", "(", "\u2014", "\u2013", ";", ":"} or t.dep_ in ("relcl", "acl", "appos", "advcl") \
+                or t.lower_ in RELATIVE_PRONOUNS:
             break
         if t.dep_ == "prep" and t.lower_ != "of":
             break

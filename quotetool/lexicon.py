@@ -88,6 +88,11 @@ ROLE_FAMILY = {
     "adviser": "advisor", "coordinator": "coordinator", "chief": "chief", "candidate": "candidate",
     "nominee": "candidate", "attorney": "attorney", "general": "general", "judge": "judge",
     "justice": "judge", "press": "spokesperson", "mp": "representative", "deputy": "deputy",
+    # Offices of prosecutors, police and local government, common in their releases.
+    "prosecutor": "prosecutor", "sheriff": "sheriff", "marshal": "marshal", "supervisor": "supervisor",
+    "superintendent": "superintendent", "councilmember": "councilmember", "councilman": "councilmember",
+    "councilwoman": "councilmember", "commander": "commander", "founder": "founder",
+    "co-founder": "founder", "cfo": "cfo", "coo": "coo", "cto": "cto",
 }
 #: Words that may sit inside a role phrase ("Prime Minister", "Deputy Secretary of State").
 ROLE_WORDS = frozenset(ROLE_FAMILY) | {"prime", "foreign", "first", "vice", "acting", "state", "of", "the",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Sequence
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -50,6 +51,11 @@ def strip_titles(name: str) -> str:
     return " ".join(toks).strip(" ,.:;\u2019'")
 
 
+def fold(word: str) -> str:
+    """`word` without its accents: "safaí" -> "safai"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def surname(name: str) -> str:
     toks = tokens_of(strip_titles(name))
     while toks and bare(toks[-1]) in NAME_SUFFIXES:
@@ -80,6 +86,7 @@ class NameIndex:
     _fullest_memo: dict[str, str] = field(default_factory=dict, repr=False)
     _strong_memo: set[str] | None = field(default=None, repr=False)
     _first_memo: dict[str, int] | None = field(default=None, repr=False)
+    _folded_memo: dict[str, Counter[str]] | None = field(default=None, repr=False)
     #: (offset, name) of people in subject position in the parsed text, in order
     subjects: list[tuple[int, str]] = field(default_factory=list)
     #: acronym -> the full name the text spells out beside it: "GAO" -> "Government
@@ -94,6 +101,7 @@ class NameIndex:
                  evidence: bool = False) -> None:
         self._fullest_memo.clear()
         self._strong_memo = None
+        self._folded_memo = None
         name = strip_titles(name)
         toks = tokens_of(name)
         # "Russian Federation Vladimir Putin" -> "Vladimir Putin"; "Union State's" -> nothing;
@@ -125,7 +133,7 @@ class NameIndex:
     def _fullest(self, name: str) -> str:
         name = strip_titles(name)
         sur = surname(name).lower()
-        cands = self.forms.get(sur)
+        cands = self._by_folded().get(fold(sur))  # all spellings: "Safai" -> "Ahsha Safaí"
         if len(tokens_of(name)) == 1 and not any(len(tokens_of(c)) > 1 for c in cands or ()):
             # A first name alone ("Bob"): the person whose full name starts with it.
             first = name.lower()
@@ -135,8 +143,8 @@ class NameIndex:
                 return self.fullest(max(owners, key=lambda c: self.person_counts[surname(c).lower()]))
         if not cands:
             return name
-        given = {t.lower() for t in tokens_of(name)}
-        fitting = [c for c in cands if given <= {t.lower() for t in tokens_of(c)}] or [name]
+        given = {fold(t.lower()) for t in tokens_of(name)}
+        fitting = [c for c in cands if given <= {fold(t.lower()) for t in tokens_of(c)}] or [name]
         # A form known to be a person's (role phrase, label, entity) beats a bare
         # capitalised run, which may have swallowed a ministry ("Infrastructure Irina ...").
         full_person = [c for c in fitting if c in self.person_forms and len(tokens_of(c)) > 1]
@@ -144,6 +152,14 @@ class NameIndex:
         # Longest form that is not absurdly long (a run that swallowed other words).
         fitting = [c for c in fitting if len(tokens_of(c)) <= 4] or fitting
         return max(fitting, key=lambda c: (len(tokens_of(c)), cands.get(c, 0)))
+
+    def _by_folded(self) -> dict[str, Counter[str]]:
+        """The forms by surname without accents, built once the index is complete."""
+        if self._folded_memo is None:
+            self._folded_memo = {}
+            for sur, forms in self.forms.items():
+                self._folded_memo.setdefault(fold(sur), Counter()).update(forms)
+        return self._folded_memo
 
     def _strong(self) -> set[str]:
         """Surnames surely of people: a one-word name that only the entity recogniser
@@ -357,7 +373,15 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
         if isinstance(title, str):
             by = _BY_AUTHOR.search(re.sub(r"\s+", " ", title))
             if by:
-                idx.author = re.sub(r"(?:\u2019|')s?$", "", strip_titles(by.group(1))) or None
+                words = tokens_of(re.sub(r"(?:\u2019|')s?$", "", strip_titles(by.group(1))))
+                # A Title Case title runs on past the name ("Remarks by Vice President Harris
+                # Highlighting …"): end the name at the last word the text itself names, if
+                # it names any.
+                known = [fold(bare(w)) in idx._by_folded() for w in words]
+                while len(words) > 1 and any(known) and not known[-1]:
+                    words.pop()
+                    known.pop()
+                idx.author = " ".join(words) or None
     for m in _ACRONYM.finditer(view):
         words, acronym = m.group(1).split(), m.group(2)
         # The full name is the run of words whose initials spell the acronym.

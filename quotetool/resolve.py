@@ -104,7 +104,7 @@ def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
             holder = index.main_person()
         if holder:
             return holder
-    if words and words[0] in ("the", "this", "that") and not cue.mention.endswith("s"):
+    if words and words[0] in ("the", "this", "that") and not words[-1].endswith("s"):
         # "the former board member": a definite description of someone already in play.
         return scene.previous or index.main_person() or cue.mention
     return cue.mention

@@ -320,6 +320,17 @@ CASES = [
         [("unclear criteria for selecting facilities to close.", "Government Accountability Office", "The GAO",
           "noted", "left-verb")],
         id="acronym-is-the-organisation-spelled-out"),
+    pytest.param(
+        "Supervisor Ahsha Safaí opened the market on Monday.\n\nDistrict Supervisor Safai commented, "
+        "“Today is a big day for our neighborhood.”",
+        [("Today is a big day for our neighborhood.", "Ahsha Safaí", "District Supervisor Safai", "commented",
+          "left-verb")],
+        id="surname-without-its-accent-is-the-same-person"),
+    pytest.param(
+        "Remarks by Vice President Jane Roe Highlighting School Safety\n\nRoe visited a school. The teacher "
+        "relented to the students who said, “Can we sit in a circle today?”",
+        [("Can we sit in a circle today?", "the students", "the students", "said", "left-verb")],
+        id="the-students-who-said"),
 ]
 
 
