@@ -34,6 +34,10 @@ class Window:
         return [t for t in self.doc[self.lo:self.hi] if not t.is_space]
 
 
+#: How much of the paragraph before a quote its context keeps.
+BEFORE_CHARS = 200
+
+
 @dataclass(frozen=True)
 class QuoteContext:
     index: int  # the quote's position among the document's quotes
@@ -41,7 +45,10 @@ class QuoteContext:
     words: str  # the quote's words as the clean view gives them
     paragraph: str  # the clean text of the quote's paragraph
     opens_paragraph: bool  # nothing but white space before the opening mark
-    before: str  # the clean text of the paragraph before the opening mark
+    #: the clean text of the paragraph before the opening mark, at most BEFORE_CHARS of it
+    #: (a paragraph may hold thousands of quotes: a whole prefix per quote is quadratic)
+    before: str
+    para_start: int  # where the quote's paragraph starts
     right: Window | None
     left: Window | None
     lead: Window | None  # the end of a lead-in paragraph ("… said:") before a paragraph-opening quote
@@ -66,6 +73,29 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data["quotetool_text"] = text
     return text
+
+
+def ents_in(doc: Doc, start: int, end: int) -> list:
+    """The entities inside tokens [start, end). `doc.ents` builds every Span of the Doc on
+    each access, so a text with thousands of quotes would rebuild them once per quote: the
+    entities and their starts are kept once per Doc."""
+    cached = doc.user_data.get("quotetool_ents")
+    if cached is None:
+        ents = list(doc.ents)
+        cached = (ents, [e.start for e in ents])
+        doc.user_data["quotetool_ents"] = cached
+    ents, starts = cached
+    k = bisect.bisect_left(starts, start)
+    out = []
+    while k < len(ents) and ents[k].start < end:
+        if ents[k].end <= end:
+            out.append(ents[k])
+        k += 1
+    return out
+
+
+def span_ents(span) -> list:
+    return ents_in(span.doc, span.start, span.end)
 
 
 def token_range(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
@@ -102,6 +132,7 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
 
     view, spans = plan.view, plan.spans
     out: list[QuoteContext] = []
+    para_text: dict[int, str] = {}
     for i, q in enumerate(spans):
         para = plan.paras[q.paragraph]
         prev_q = spans[i - 1] if i > 0 and spans[i - 1].paragraph == q.paragraph else None
@@ -109,7 +140,7 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
         lo = prev_q.close_mark + 1 if prev_q and prev_q.close_mark is not None else para[0]
         hi = next_q.open_mark if next_q else para[1]
         seg = segment_of(q.open_mark)
-        opens = view[para[0]:q.open_mark].strip() == ""
+        opens = q.open_mark == para[0]  # paragraphs are trimmed: no white space to skip
         right = left = lead = None
         doc, offset = None, 0
         if seg is not None:
@@ -125,7 +156,10 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
             if lead_seg is not None and lead_seg[1] == prev_para[1] and introduces(view[prev_para[0]:prev_para[1]]):
                 lead_doc = seg_doc[lead_seg]
                 lead = _left_window(lead_doc, 0, prev_para[1] - lead_seg[0])
-        out.append(QuoteContext(i, q, view[q.start:q.end], view[para[0]:para[1]], opens, view[para[0]:q.open_mark],
+        if q.paragraph not in para_text:  # one string per paragraph, shared by its quotes
+            para_text = {q.paragraph: view[para[0]:para[1]]}
+        out.append(QuoteContext(i, q, view[q.start:q.end], para_text[q.paragraph], opens,
+                                view[max(para[0], q.open_mark - BEFORE_CHARS):q.open_mark], para[0],
                                 right, left, lead,
                                 offset, doc))
     return out

@@ -27,7 +27,7 @@ from enum import Enum
 
 from spacy.tokens import Span, Token
 
-from .context import QuoteContext, Window, doc_text, is_abbreviation
+from .context import QuoteContext, Window, doc_text, ents_in, is_abbreviation, span_ents
 from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
@@ -113,14 +113,14 @@ def classify(span: Span) -> tuple[Kind, str | None]:
         if sender is None:
             return Kind.AUTHOR, None  # a message whose sender is not named beside it
         return classify(span.doc[sender.left_edge.i:sender.right_edge.i + 1])
-    persons = [e for e in span.ents if e.label_ == "PERSON"]
+    persons = [e for e in span_ents(span) if e.label_ == "PERSON"]
     # The person the head belongs to ("Clinton spokesman Jesse Lehrich" -> Lehrich, not Clinton).
     for ent in persons:
         if ent.start <= head.i < ent.end:
             return Kind.NAME, ent.text
     if head.ent_type_ in ("DATE", "TIME"):
         return Kind.NONE, None
-    for ent in span.ents:
+    for ent in span_ents(span):
         if ent.label_ in ("ORG", "NORP", "GPE", "FAC") and ent.start <= head.i < ent.end:
             return Kind.ORG, span.text if span[0].lower_ == "the" else ent.text
     if head.pos_ == "PROPN" and head.lower_ not in ROLE_FAMILY:
@@ -233,7 +233,8 @@ def _trailing_name(toks: list[Token]) -> Span | None:
     titled = max((i + 1 for i, t in enumerate(run[:-2]) if t.lower_ in ROLE_FAMILY), default=0)
     if titled:  # "… Development Administrator Samantha Power": the name after the title
         return run[0].doc[run[titled].i:run[-1].i + 1]
-    ents = [e for e in run[0].doc.ents if e.label_ == "PERSON" and run[0].i < e.start and e.end == run[-1].i + 1]
+    ents = [e for e in ents_in(run[0].doc, run[0].i + 1, run[-1].i + 1) if e.label_ == "PERSON"
+            and e.end == run[-1].i + 1]
     if ents:  # "Marshal of the District of California Don Keefe": the office's last word, then the name
         return ents[-1]
     if k > 0 and toks[k - 1].pos_ == "ADP":
@@ -459,7 +460,7 @@ def _person_after(verb: Token, end: int) -> Cue | None:
     first = next((x for x in doc[verb.i + 1:end] if not x.is_space and x.pos_ != "DET"), None)
     if first is None or first.ent_iob_ != "B" or first.ent_type_ != "PERSON":
         return None
-    ent = next(e for e in doc.ents if e.start == first.i)
+    ent = next(e for e in ents_in(doc, first.i, len(doc)) if e.start == first.i)
     return Cue("inverted-verb", verb.text, clean_mention(ent.text), Kind.NAME, ent.text)
 
 
@@ -513,7 +514,7 @@ def _label(w: Window | None) -> Cue | None:
     if not re.search(r"[^\W\d_]{2}", label):
         return None  # no word in it: a list marker, a closing mark
     kind, name = classify(span)
-    ents = [e for e in span.ents if e.label_ == "PERSON"]
+    ents = [e for e in span_ents(span) if e.label_ == "PERSON"]
     if ents:
         return Cue("label", ":", label, Kind.LABEL, ents[0].text)
     if kind in (Kind.ROLE, Kind.AUTHOR):
@@ -530,7 +531,7 @@ def _label_line(w: Window | None) -> Cue | None:
     if not toks or len(toks) > 30 or toks[-1].text in (".", "!", "?", ":") or any(t.pos_ in ("VERB", "AUX") for t in toks):
         return None
     span = w.doc[toks[0].i:toks[-1].i + 1]
-    ents = [e for e in span.ents if e.label_ == "PERSON"]
+    ents = [e for e in span_ents(span) if e.label_ == "PERSON"]
     if not ents or ents[0].start > toks[0].i + 3:
         return None  # the line must open with the person's name
     return Cue("label-line", None, clean_mention(span.text), Kind.LABEL, ents[0].text)

@@ -58,7 +58,7 @@ def rubric(ctx: QuoteContext, cue: Cue) -> bool:
     person, unless the quote has a cue of its own."""
     if cue.kind is not Kind.NONE and cue.cue != ":":
         return False
-    head, colon, _ = ctx.paragraph.partition(":")
+    head, colon, _ = ctx.paragraph[:30].partition(":")  # (a rubric is short: never scan a long paragraph per quote)
     return bool(colon) and len(head) <= 22 and head.strip().lower() in RUBRICS
 
 
@@ -79,7 +79,8 @@ def speech_like(ctx: QuoteContext) -> bool:
     words in sentence case. A short phrase in marks inside a sentence, with no cue, is far
     more often a term, a title or a name than a quotation."""
     before = ctx.before.rstrip(_BULLETS + "\u00a0")
-    if not before or before.endswith(":"):
+    whole = ctx.span.open_mark - ctx.para_start == len(ctx.before)  # `before` is all there is
+    if (whole and not before) or before.endswith(":"):
         return True
     words = ctx.words.split()
     return len(words) >= SPEECH_WORDS and not _title_like(words)
@@ -115,9 +116,9 @@ def quoted_list(contexts: Sequence[QuoteContext], cues: Sequence[Cue]) -> set[in
         prev = contexts[i - 1] if i else None
         joined = False
         if prev is not None and prev.span.paragraph == ctx.span.paragraph and prev.span.close_mark is not None:
-            para_start = ctx.span.open_mark - len(ctx.before)
-            gap = ctx.before[prev.span.close_mark + 1 - para_start:]
-            joined = _LIST_GAP.match(gap) is not None and len(gap) < 12
+            gap_len = ctx.span.open_mark - (prev.span.close_mark + 1)
+            gap = ctx.before[len(ctx.before) - gap_len:] if 0 <= gap_len < 12 else None
+            joined = gap is not None and _LIST_GAP.match(gap) is not None
         if not joined:
             flush()
         if len(ctx.words.split()) < SPEECH_WORDS:
