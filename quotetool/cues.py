@@ -265,6 +265,13 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
     sender = _message_sender(subj)
     if sender is not None:
         subj, lo = sender, min(lo, sender.left_edge.i)
+    if subj.lower_ == "they":
+        # "When we spoke to our European colleagues, they all said": the group named just
+        # before in the sentence.
+        group = next((t for t in reversed(doc[max(lo, subj.i - 12):subj.i]) if t.tag_ in ("NNS", "NNPS")), None)
+        if group is not None:
+            words = doc[group.left_edge.i:group.i + 1]
+            return Cue(sieve, cue, clean_mention(words.text), Kind.GROUP, clean_mention(words.text))
     span = _mention_span(subj, lo, hi)
     we = next((t for t in span if t.lower_ in ("we", "us")), None)
     if we is not None and we.i + 1 < min(hi, len(doc)):
@@ -548,6 +555,8 @@ def _colon_clause(w: Window | None) -> Cue | None:
     for t in reversed(toks):
         if t.pos_ == "VERB":
             subj = _verb_subject(t, w.lo, w.hi)
+            if subj is None and t.dep_ in ("acl", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
+                subj = t.head  # "the journalists hollered …:" parsed as a noun and its clause
             return mention_cue("colon-clause", t, subj, w.lo, w.hi, t.text) if subj is not None else None
     return None
 

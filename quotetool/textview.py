@@ -182,10 +182,15 @@ def _cut_long_word(match: re.Match[str]) -> str:
 
 def parse_view(view: str) -> str:
     """The clean view as the parser reads it, same length: line breaks as spaces (hard
-    wraps join), and runs of more than MAX_WORD characters without white space cut up.
+    wraps join), double marks glued to words on both sides as spaces, and runs of more than MAX_WORD characters without white space cut up.
 
     Paragraph breaks (blank lines) become runs of spaces, which spaCy keeps as
     whitespace tokens and, in practice, as sentence boundaries.
     """
-    view = view.replace("\n", " ")
+    view = _GLUED_MARK.sub(" ", view.replace("\n", " "))
     return _LONG_WORD.sub(_cut_long_word, view) if len(view) > MAX_WORD else view
+
+
+#: A double mark glued on both sides (``distance:"Will``, ``about"sanctions``): the
+#: tokenizer would make one word of it, so the parser reads a space there instead.
+_GLUED_MARK = re.compile("(?<=\\S)[\"\u201c\u201d\u201e\u00ab\u00bb](?=\\w)")

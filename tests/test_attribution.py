@@ -331,6 +331,15 @@ CASES = [
         "relented to the students who said, “Can we sit in a circle today?”",
         [("Can we sit in a circle today?", "the students", "the students", "said", "left-verb")],
         id="the-students-who-said"),
+    # --- marks glued to the words around them, and "they" after a group ---------------------------
+    pytest.param(
+        "Governor Ann Lee met the press on Monday. As I walked in, the reporters shouted from a "
+        "distance:\"Will the bridge open on time?\" When we spoke to our northern neighbours, they all "
+        "said the same thing:\"Yes, this is the way forward,\" but nothing moved.",
+        [("Will the bridge open on time?", "the reporters", "the reporters", "shouted", "left-verb"),
+         ("Yes, this is the way forward,", "our northern neighbours", "our northern neighbours", "said",
+          "left-verb")],
+        id="glued-marks-and-they-after-a-group"),
 ]
 
 
