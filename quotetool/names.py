@@ -266,7 +266,10 @@ def _split_role_run(run: str) -> tuple[str, list[str], bool] | None:
     # Keep what follows the last lowercase word ("of", "the") or institution/place word.
     cut = max((i + 1 for i, t in enumerate(after) if not t[:1].isupper() or bare(t) in NOT_NAME_WORDS),
               default=0)
-    return ROLE_FAMILY[role], after[cut:], had_phrase or cut > 0
+    family = ROLE_FAMILY[role]
+    if family == "president" and last_role > 0 and bare(toks[last_role - 1]) == "vice":
+        family = "vice president"  # a vice president is not the president
+    return family, after[cut:], had_phrase or cut > 0
 
 
 def _role_name(words: list[str], had_phrase: bool) -> str | None:

@@ -97,6 +97,8 @@ def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
     family = next((ROLE_FAMILY[w] for w in reversed(words) if w in ROLE_FAMILY), None)
     if "head" in words and "state" in words:
         family = "president"
+    if family == "president" and "vice" in words:
+        family = "vice president"
     if family:
         hint = next((w for w in words if w.endswith(DEMONYM_ENDINGS) and w not in ("the", "an")), "")
         holder = index.role_holder(family, hint=hint, before=scene.at)

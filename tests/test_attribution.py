@@ -340,6 +340,11 @@ CASES = [
          ("Yes, this is the way forward,", "our northern neighbours", "our northern neighbours", "said",
           "left-verb")],
         id="glued-marks-and-they-after-a-group"),
+    pytest.param(
+        "President Tom Baker and Vice President Ann Lee visited the school.\n\n*Statement from the Vice "
+        "President:* “We will keep every classroom safe.”",
+        [("We will keep every classroom safe.", "Ann Lee", "Statement from the Vice President", ":", "label")],
+        id="vice-president-is-not-the-president"),
 ]
 
 
