@@ -571,7 +571,7 @@ def label(ctx: QuoteContext) -> Cue | None:
 
 def lead_in(ctx: QuoteContext) -> Cue | None:
     """A paragraph ending in a colon introduces the paragraph that opens with the quote."""
-    found = _left_cue(ctx.lead) or _label(ctx.lead)
+    found = _left_cue(ctx.lead) or _label(ctx.lead) or _colon_clause(ctx.lead)
     if found is not None:
         return replace(found, sieve="lead-in")
     return _label_line(ctx.lead)

@@ -345,6 +345,12 @@ CASES = [
         "President:* “We will keep every classroom safe.”",
         [("We will keep every classroom safe.", "Ann Lee", "Statement from the Vice President", ":", "label")],
         id="vice-president-is-not-the-president"),
+    pytest.param(
+        "Statement by Senator Jane Roe on the Harbor Bill\n\nWASHINGTON – U.S. Senator Jane Roe released the "
+        "following statement:\n\n“Today the Senate passed the Harbor Bill.\n\n“I thank my colleagues.”",
+        [("Today the Senate passed the Harbor Bill.", "Jane Roe", "U.S. Senator Jane Roe", "released", "lead-in"),
+         ("I thank my colleagues.", "Jane Roe", None, None, "continuation")],
+        id="released-the-following-statement"),
 ]
 
 
