@@ -553,10 +553,12 @@ def _colon_clause(w: Window | None) -> Cue | None:
     if not toks or not toks[-1].text.endswith(":"):
         return None
     for t in reversed(toks):
-        if t.pos_ == "VERB":
+        if t.pos_ == "VERB" and t.dep_ != "amod":  # ("the following statement")
             subj = _verb_subject(t, w.lo, w.hi)
-            if subj is None and t.dep_ in ("acl", "relcl") and t.head.pos_ in ("NOUN", "PROPN"):
+            if subj is None and t.dep_ == "acl" and t.tag_ == "VBD" and t.head.pos_ in ("NOUN", "PROPN"):
                 subj = t.head  # "the journalists hollered …:" parsed as a noun and its clause
+            elif subj is None and t.dep_ in ("acl", "relcl"):
+                continue  # "the people living in the regions:": the clause's own verb comes first
             return mention_cue("colon-clause", t, subj, w.lo, w.hi, t.text) if subj is not None else None
     return None
 
