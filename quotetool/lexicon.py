@@ -171,3 +171,11 @@ indictment indictments complaint complaints lawsuit lawsuits suit affidavit affi
 filings petition motion ruling verdict judgment opinion memo memorandum memos report reports
 study studies survey audit review analysis document documents advertisement ad ads
 """.split())
+
+#: Nouns for an institution: "the company said" is the company, never a person in play.
+INSTITUTION_NOUNS = frozenset("""
+company firm corporation business organization organisation foundation group team agency
+department ministry office board commission committee council authority administration
+government campaign club union association institute university school hospital bank fund
+service court police embassy network station newspaper paper outlet
+""".split())

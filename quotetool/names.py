@@ -138,7 +138,8 @@ class NameIndex:
             # A first name alone ("Bob"): the person whose full name starts with it.
             first = name.lower()
             owners = [c for forms in self.forms.values() for c in forms
-                      if len(tokens_of(c)) > 1 and tokens_of(c)[0].lower() == first]
+                      if len(tokens_of(c)) > 1 and tokens_of(c)[0].lower() == first
+                      and surname(c).lower() in self.persons]  # not "Acme Opens Plant"
             if owners:
                 return self.fullest(max(owners, key=lambda c: self.person_counts[surname(c).lower()]))
         if not cands:

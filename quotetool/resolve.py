@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .cues import Cue, Kind
-from .lexicon import DEMONYM_ENDINGS, FIRST_PERSON, GROUP_PRONOUNS, ROLE_FAMILY
+from .lexicon import DEMONYM_ENDINGS, FIRST_PERSON, GROUP_PRONOUNS, INSTITUTION_NOUNS, ROLE_FAMILY
 from .names import NameIndex, strip_titles, surname
 
 
@@ -106,6 +106,12 @@ def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
             holder = index.main_person()
         if holder:
             return holder
+    if words and words[-1] in INSTITUTION_NOUNS:
+        # "the union said": the organisation that spoke last, else the institution as the
+        # text calls it; never a person in play.
+        if scene.previous and not index.is_person(scene.previous):
+            return scene.previous
+        return cue.mention
     if words and words[0] in ("the", "this", "that") and not words[-1].endswith("s"):
         # "the former board member": a definite description of someone already in play.
         return scene.previous or index.main_person() or cue.mention

@@ -351,6 +351,12 @@ CASES = [
         [("Today the Senate passed the Harbor Bill.", "Jane Roe", "U.S. Senator Jane Roe", "released", "lead-in"),
          ("I thank my colleagues.", "Jane Roe", None, None, "continuation")],
         id="released-the-following-statement"),
+    pytest.param(
+        "Acme Opens Plant\n\nAUSTIN, Texas – Jane Smith cut the ribbon on Monday. “Our plant is open,” the "
+        "company said.\n\n“We hired locally,” Acme said.",
+        [("Our plant is open,", "the company", "the company", "said", "right-verb"),
+         ("We hired locally,", "Acme", "Acme", "said", "right-verb")],
+        id="the-company-is-not-the-person-in-play"),
 ]
 
 
