@@ -335,13 +335,18 @@ def byline(ctx: QuoteContext) -> Cue | None:
     toks = w.tokens()
     if not toks:
         return None
-    gap = doc_text(w.doc)[w.mark:toks[0].idx]
+    # The gap as written (the parser's view may read a glued dash as a space).
+    start = w.mark + ctx.offset - ctx.para_start
+    gap = ctx.paragraph[start:start + (toks[0].idx - w.mark)]
     if toks[0].text not in DASHES and not any(c in gap for c in "\u2015\u2014\u2013"):
         return None
     end = _right_end(w)
     nxt = [t for t in w.doc[w.lo:end] if not t.is_space and t.text not in DASHES]
     if not nxt or nxt[0].pos_ not in ("PROPN", "NOUN") or not nxt[0].text[:1].isupper():
         return None
+    if nxt[0].ent_iob_ == "B" and nxt[0].ent_type_ == "PERSON":  # ― Jane Doe, CEO, Acme, Inc.
+        ent = next(e for e in ents_in(w.doc, nxt[0].i, len(w.doc)) if e.start == nxt[0].i)
+        return Cue("byline", "\u2015", clean_mention(ent.text), Kind.NAME, ent.text)
     head = nxt[0]
     while head.head.i != head.i and nxt[0].i <= head.head.i < end and head.head.pos_ == "PROPN":
         head = head.head

@@ -187,10 +187,12 @@ def parse_view(view: str) -> str:
     Paragraph breaks (blank lines) become runs of spaces, which spaCy keeps as
     whitespace tokens and, in practice, as sentence boundaries.
     """
-    view = _GLUED_MARK.sub(" ", view.replace("\n", " "))
+    view = _GLUED_DASH.sub(" ", _GLUED_MARK.sub(" ", view.replace("\n", " ")))
     return _LONG_WORD.sub(_cut_long_word, view) if len(view) > MAX_WORD else view
 
 
+#: A dash glued between a closing mark and a name (``industry.”—Nicholas Cooke``).
+_GLUED_DASH = re.compile("(?<=[\u201d\"\u2019])[\u2015\u2014\u2013](?=\\w)")
 #: A double mark glued on both sides (``distance:"Will``, ``about"sanctions``): the
 #: tokenizer would make one word of it, so the parser reads a space there instead.
 _GLUED_MARK = re.compile("(?<=\\S)[\"\u201c\u201d\u201e\u00ab\u00bb](?=\\w)")

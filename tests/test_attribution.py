@@ -357,6 +357,11 @@ CASES = [
         [("Our plant is open,", "the company", "the company", "said", "right-verb"),
          ("We hired locally,", "Acme", "Acme", "said", "right-verb")],
         id="the-company-is-not-the-person-in-play"),
+    pytest.param(
+        "Acme bought Plant Drives on Monday.\n\n“This is an exciting time for our industry.”—Nicholas Cooke, "
+        "CEO, AES, Inc.",
+        [("This is an exciting time for our industry.", "Nicholas Cooke", "Nicholas Cooke", "\u2015", "byline")],
+        id="byline-glued-dash-person-then-title-and-company"),
 ]
 
 
