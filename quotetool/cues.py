@@ -476,9 +476,17 @@ def _person_after(verb: Token, end: int) -> Cue | None:
     return Cue("inverted-verb", verb.text, clean_mention(ent.text), Kind.NAME, ent.text)
 
 
+def _speech_act(t: Token, hi: int) -> bool:
+    """A verb whose object, before the quote, is a speech or a statement: "delivered
+    remarks", "issued a statement", "gave a speech"."""
+    return t.pos_ == "VERB" and any(c.dep_ == "dobj" and c.i < hi and _is_message(c)
+                                    and c.lower_ not in DOCUMENT_NOUNS and c.lower_ not in ("word", "words")
+                                    for c in t.children)
+
+
 def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
-    """Mr Putin said: “…” / Obama called it “…”."""
-    if not is_reporting(t):
+    """Mr Putin said: “…” / Obama called it “…” / Brainard delivered remarks on how “…”."""
+    if not (is_reporting(t) or _speech_act(t, hi)):
         return None
     subj = _verb_subject(t, lo, hi)
     if subj is not None and subj.i > t.i:

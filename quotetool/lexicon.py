@@ -64,6 +64,7 @@ FIRST_PERSON = frozenset({"i", "we", "my", "our"})
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 #: Messages whose words are their sender's: "The message reads", "a letter by Jane Roe".
 AUTHOR_NOUNS = frozenset({"word", "words", "message", "letter", "statement", "telegram", "address",
+                          "remarks", "remark", "testimony", "interview",
                           "article", "post", "tweet", "release", "note", "op-ed", "report", "readout",
                           "greeting", "greetings", "speech"})
 #: Nationality and demonym endings: "the Belarusian leader", "the Ukrainian President".

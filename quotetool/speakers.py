@@ -127,11 +127,18 @@ def quoted_list(contexts: Sequence[QuoteContext], cues: Sequence[Cue]) -> set[in
     return out
 
 
+#: A quote this short opening a parenthesis is a defined term or an abbreviation.
+SHORT_TERM = 4
+
+
 def named_term(ctx: QuoteContext, cue: Cue) -> bool:
     """Quoted words named as words, a nickname, a title or an inscription: “the term
     “displaced persons””, “nicknamed “Tayra””, “the inscription “Glory to Ukraine!””."""
     m = re.search(r"([\w-]+)\s*$", ctx.before[-40:].lower())  # right before the mark, no comma
-    return m is not None and m.group(1) in TERM_MARKERS
+    if m is not None and m.group(1) in TERM_MARKERS:
+        return True
+    # A defined term opening a parenthesis: (the “Company”), (collectively, “Statements”).
+    return len(ctx.words.split()) <= SHORT_TERM and re.search(r"\((?:[\w ]{0,20},?\s*)?\Z", ctx.before) is not None
 
 
 def legal_text(ctx: QuoteContext, cue: Cue) -> bool:

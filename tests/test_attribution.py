@@ -362,6 +362,17 @@ CASES = [
         "CEO, AES, Inc.",
         [("This is an exciting time for our industry.", "Nicholas Cooke", "Nicholas Cooke", "\u2015", "byline")],
         id="byline-glued-dash-person-then-title-and-company"),
+    pytest.param(
+        "On Wednesday, Council Director Jane Roe delivered remarks at the Economic Club on how our economy is "
+        "“defying predictions.” New data showed that inflation fell while “core prices are also easing.”",
+        [("defying predictions.", "Jane Roe", "Council Director Jane Roe", "delivered", "left-verb"),
+         ("core prices are also easing.", "Jane Roe", None, None, "continuation")],
+        id="delivered-remarks-is-a-speech-act"),
+    pytest.param(
+        "Northwind Analytics, Inc. (the “Company”) reported results.\n\nThis release contains forward-looking "
+        "information (collectively, “forward-looking statements”).\n\n“It was a record quarter,” said Sam Lee.",
+        [("It was a record quarter,", "Sam Lee", "Sam Lee", "said", "inverted-verb")],
+        id="defined-terms-in-parentheses-are-not-speech"),
 ]
 
 
