@@ -150,7 +150,8 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
             r_lo, r_hi = token_range(doc, after, hi)
             right = Window(doc, r_lo, r_hi, after) if r_hi > r_lo else None
             left = _left_window(doc, lo, q.open_mark - offset)
-        if opens and q.paragraph > 0:
+        carried = i > 0 and spans[i - 1].paragraph == q.paragraph - 1 and spans[i - 1].close_mark is None
+        if opens and q.paragraph > 0 and not carried:  # (a quote's own words introduce nothing)
             prev_para = plan.paras[q.paragraph - 1]
             lead_seg = segment_of(prev_para[1] - 1)
             if lead_seg is not None and lead_seg[1] == prev_para[1] and introduces(view[prev_para[0]:prev_para[1]]):

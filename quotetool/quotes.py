@@ -25,12 +25,12 @@ _OPEN_LEFT = "([{\u2014\u2013-/:;" + DOUBLE_MARKS + SINGLE_MARKS
 _GLUE_LEFT = ".,;:!?"
 
 # A paragraph ends at a blank line (whitespace only), before a Markdown list item, where
-# a line that ends a sentence is followed by a line that opens a quote, or by an indented
+# a line that ends a sentence (or a colon) is followed by a line that opens a quote, or by an indented
 # line (the first-line indent of older releases: "…efforts.\n   Frist and Alexander …").
 _PARAGRAPH_BREAK = re.compile(
     r"\n[ \t]*(?:\n[ \t]*)+"
     r"|\n(?=[ \t]*(?:[-*\u2022]|\d{1,3}[.)])[ \t])"
-    r"|(?<=[.!?\u201d\"\u2019)])[ \t]*\n(?=[ \t]*[\u201c\u201e\"\u00ab]|[ \t]{2,}[A-Z])")
+    r"|(?<=[.!?\u201d\"\u2019):])[ \t]*\n(?=[ \t]*[\u201c\u201e\"\u00ab]|[ \t]{2,}[A-Z])")
 
 
 @dataclass(frozen=True)

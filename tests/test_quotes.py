@@ -107,6 +107,7 @@ def test_quote_marks(text: str, expected: list[tuple[int, int, str]]) -> None:
     pytest.param("", [], id="empty"),
     pytest.param("He left.\n   She stayed.\nstill hers", [(0, 8), (12, 34)], id="first-line-indent"),
     pytest.param("He left for\n   the coast.", [(0, 25)], id="indented-wrap-inside-a-sentence"),
+    pytest.param("Questions:\n   One?", [(0, 10), (14, 18)], id="indented-line-after-a-colon"),
 ])
 def test_paragraphs(text: str, expected: list[tuple[int, int]]) -> None:
     # Paragraphs are found on the same-length clean view (CR, NBSP, ... as spaces).
