@@ -57,6 +57,9 @@ class Document:
     quotes: list[Quote] = field(default_factory=list)
     #: the encoding the file was decoded with, when it came from bytes
     encoding: str | None = None
+    #: things the user should know that cost no quote (e.g. front matter too large for YAML);
+    #: not part of the record
+    warnings: list[str] = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self, with_text: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id}

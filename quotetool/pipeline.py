@@ -9,16 +9,17 @@ are never parsed.
 
 from __future__ import annotations
 
-import collections
+import dataclasses
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .models import Document
 from .plan import MAX_SEGMENT, Plan, make_plan
 
-__all__ = ["extract", "extract_many", "load_nlp", "Failure", "QuotetoolError", "ModelNotFound", "MAX_SEGMENT"]
+__all__ = ["extract", "extract_many", "load_nlp", "Options", "Failure", "QuotetoolError", "ModelNotFound",
+           "MAX_SEGMENT"]
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -37,14 +38,44 @@ class ModelNotFound(QuotetoolError):
 
 @dataclass(frozen=True)
 class Failure:
-    """A document that could not be processed (yielded by extract_many)."""
+    """A document that could not be read or processed (yielded by extract_many)."""
 
     id: str
     reason: str
+    #: "read" for an input that could not be read (reported as soon as it was), else "extract"
+    stage: str = field(default="extract", compare=False)
 
     def to_dict(self) -> dict[str, str]:
         """The error record the CLI writes with --errors-as-records."""
         return {"id": self.id, "error": self.reason}
+
+
+#: What extract_many takes: an (id, text, encoding) triple, or an input already failed.
+Item = Union[tuple[str, str, Optional[str]], Failure]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run the extraction: the same for every document of a run.
+
+    Attributes:
+        model: the spaCy pipeline to load (None: the default English model).
+        header: split off and parse a release header first.
+        batch_size: documents per batch (and per worker task).
+        n_process: worker processes; 1 runs in this process, 0 or -1 uses every CPU.
+    """
+
+    model: str | None = None
+    header: bool = True
+    batch_size: int = 16
+    n_process: int = 1
+
+    def replace(self, **changes: Any) -> Options:
+        """A copy with the fields given (and not None) changed."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def processes(self) -> int:
+        return cpu_count() if self.n_process < 1 else self.n_process
 
 
 _NLP_CACHE: dict[str, Language] = {}
@@ -121,16 +152,23 @@ def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bo
 
     plan = make_plan(text, header)
     docs = list(_parse(nlp, plan.pieces()))
-    return attribute(plan, docs, id, encoding)
+    doc = attribute(plan, docs, id, encoding)
+    doc.warnings = list(plan.release.warnings)
+    return doc
 
 
-def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], header: bool,
+def _extract_batch(nlp: Language, items: Sequence[Item], header: bool,
                    batch_size: int) -> list[Document | Failure]:
-    """Plan every text, parse all their segments in one nlp.pipe call, attribute each."""
+    """Plan every text, parse all their segments in one nlp.pipe call, attribute each.
+    A Failure among the items (an input that could not be read) comes back as it is."""
     from .speakers import attribute
 
     plans: list[Plan | Failure] = []
-    for id_, text, _ in items:
+    for item in items:
+        if isinstance(item, Failure):
+            plans.append(item)
+            continue
+        id_, text, _ = item
         try:
             plans.append(make_plan(text, header))
         except Exception as e:  # a bug must cost one document, not the batch
@@ -141,17 +179,20 @@ def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], 
     except Exception:
         if len(items) > 1:  # find the one text the parser can't take; the others go on
             return [r for item in items for r in _extract_batch(nlp, [item], header, batch_size)]
-        id_ = items[0][0]
         plan0 = plans[0]
-        return [plan0 if isinstance(plan0, Failure) else Failure(id_, "internal error: the parser failed on it")]
+        return [plan0 if isinstance(plan0, Failure) else Failure(items[0][0], "internal error: the parser failed on it")]
     out: list[Document | Failure] = []
-    for (id_, _, enc), plan in zip(items, plans):
+    for item, plan in zip(items, plans):
         if isinstance(plan, Failure):
             out.append(plan)
             continue
+        assert not isinstance(item, Failure)
+        id_, _, enc = item
         docs = [next(parsed) for _ in plan.segments]
         try:
-            out.append(attribute(plan, docs, id_, enc))
+            doc = attribute(plan, docs, id_, enc)
+            doc.warnings = list(plan.release.warnings)
+            out.append(doc)
         except Exception as e:
             out.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
     return out
@@ -161,21 +202,26 @@ def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], 
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(model: str | None, header: bool, batch_size: int) -> None:
-    _WORKER.update(nlp=load_nlp(model), header=header, batch_size=batch_size)
+def _worker_init(options: Options) -> None:
+    _WORKER.update(nlp=load_nlp(options.model), options=options)
 
 
-def _worker_run(items: list[tuple[str, str, str | None]]) -> list[Document | Failure]:
-    return _extract_batch(_WORKER["nlp"], items, _WORKER["header"], _WORKER["batch_size"])
+def _worker_run(items: list[Item]) -> list[Document | Failure]:
+    options: Options = _WORKER["options"]
+    return _extract_batch(_WORKER["nlp"], items, options.header, options.batch_size)
 
 
-def _chunks(items: Iterable[tuple[str, str, str | None]], size: int,
-            max_chars: int = 2_000_000) -> Iterator[list[tuple[str, str, str | None]]]:
-    chunk: list[tuple[str, str, str | None]] = []
+def _given_up(item: Item, reason: str) -> Failure:
+    """The Failure for a document whose worker died twice (pool.supervised_map's `fail`)."""
+    return item if isinstance(item, Failure) else Failure(item[0], reason)
+
+
+def _chunks(items: Iterable[Item], size: int, max_chars: int = 2_000_000) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
     chars = 0
     for item in items:
         chunk.append(item)
-        chars += len(item[1])
+        chars += 0 if isinstance(item, Failure) else len(item[1])
         if len(chunk) >= size or chars >= max_chars:
             yield chunk
             chunk, chars = [], 0
@@ -183,39 +229,51 @@ def _chunks(items: Iterable[tuple[str, str, str | None]], size: int,
         yield chunk
 
 
+def cpu_count() -> int:
+    """CPUs this process may run on (respects container/cgroup CPU pinning)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def extract_many(
-    items: Iterable[tuple[str, str, str | None]],
+    items: Iterable[Item],
     *,
+    options: Options | None = None,
     model: str | None = None,
     nlp: Language | None = None,
-    n_process: int = 1,
-    batch_size: int = 16,
-    header: bool = True,
+    n_process: int | None = None,
+    batch_size: int | None = None,
+    header: bool | None = None,
 ) -> Iterator[Document | Failure]:
-    """Yield one Document (or Failure) per (id, text, encoding) item, in input order.
+    """Yield one Document (or Failure) per item, in input order.
 
-    Items are read lazily and results stream out as each batch is done, so
-    memory does not grow with the corpus. With ``n_process > 1`` (or 0/-1 for
-    all cores) batches go to worker processes, each with its own pipeline.
+    Args:
+        items: (id, text, encoding) triples, or `Failure`s (e.g. files that could not be
+            read), which are yielded as they are, in their place.
+        options: model, header, batch size and process count; the keyword arguments of the
+            same names override its fields.
+        nlp: a loaded pipeline to use instead of ``options.model`` (one process only).
+
+    Items are read lazily and results stream out as each batch is done, so memory does
+    not grow with the corpus. With ``n_process > 1`` (or 0/-1 for all cores) batches go
+    to worker processes, each with its own pipeline; a worker that dies costs at most the
+    documents it died on (see `pool.supervised_map`), each a "worker died" Failure.
     """
-    if n_process in (0, -1) or n_process < -1:
-        n_process = os.cpu_count() or 1
-    if n_process <= 1:
-        nlp = nlp or load_nlp(model)
-        for chunk in _chunks(items, batch_size):
-            yield from _extract_batch(nlp, chunk, header, batch_size)
+    opts = (options or Options()).replace(model=model, n_process=n_process, batch_size=batch_size,
+                                          header=header)
+    processes = opts.processes()
+    if processes <= 1:
+        nlp = nlp or load_nlp(opts.model)
+        for chunk in _chunks(items, opts.batch_size):
+            yield from _extract_batch(nlp, chunk, opts.header, opts.batch_size)
         return
-    import multiprocessing as mp
+    from .pool import PoolError, supervised_map
 
-    load_nlp(model)  # fail here, in the parent, if the model is missing
-    ctx = mp.get_context("spawn" if os.name == "nt" else "fork")
-    with ctx.Pool(n_process, initializer=_worker_init, initargs=(model, header, batch_size)) as pool:
-        # Results come back in input order; a bounded window of small chunks in
-        # flight keeps every worker busy while memory stays flat.
-        pending: collections.deque[Any] = collections.deque()
-        for chunk in _chunks(items, batch_size):
-            pending.append(pool.apply_async(_worker_run, (chunk,)))
-            while len(pending) >= n_process * 4 or (pending and pending[0].ready()):
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    load_nlp(opts.model)  # fail here, in the parent, if the model is missing (and fork inherits it)
+    try:
+        yield from supervised_map(_worker_run, _chunks(items, opts.batch_size), processes=processes,
+                                  fail=_given_up, initializer=_worker_init, initargs=(opts,))
+    except PoolError as e:
+        raise QuotetoolError(str(e)) from None

@@ -1,0 +1,180 @@
+"""Where the records go: the one place that decides how the output is written. Standard library only.
+
+`open_output(path)` gives an `Output`, whose ``stream`` the writer writes to:
+
+* ``None`` or ``-``: stdout, written directly.
+* A regular file, or a name that does not exist yet: a temporary file in the same folder,
+  renamed over FILE (after an fsync) by `commit()` only when the run has completed. On an
+  interruption or a failure, `abort()` leaves FILE exactly as it was and removes the
+  temporary file, or keeps it as ``FILE.partial`` when asked (``--keep-partial``).
+* A symbolic link: the same, for the file it points to; the link stays a link.
+* A device, named pipe or socket (``/dev/null``, ``/dev/stdout``, a FIFO): written directly,
+  never replaced.
+
+`GuardedWriter` wraps a writer so that every write (the CSV header row and the JSON array's
+closing ``]`` included) turns an output error into `OutputError("FILE: reason")`; a record
+that can't be rendered stays a `render.RenderError`, that document's failure alone.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Callable
+from typing import Any, Protocol, TextIO
+
+PARTIAL_SUFFIX = ".partial"
+STDOUT_NAME = "<stdout>"
+
+
+class OutputError(Exception):
+    """The output can't be opened, written or committed; the message is "WHERE: reason"."""
+
+
+class _Writer(Protocol):
+    def write(self, record: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _reason(e: OSError) -> str:
+    return e.strerror or str(e)
+
+
+class Output:
+    """An open output. ``name`` is what messages call it (the path as given, or <stdout>)."""
+
+    def __init__(self, name: str, stream: TextIO, *, target: str | None = None, temporary: str | None = None,
+                 owned: bool = False) -> None:
+        self.name = name
+        self.stream = stream
+        self.target = target  # the file renamed over at commit (a link's target, resolved)
+        self.temporary = temporary  # the file written meanwhile, or None when written directly
+        self.owned = owned  # a stream opened here (closed here), not sys.stdout
+        self.committed = False
+        self.finished = False
+
+    @property
+    def replaces_on_commit(self) -> bool:
+        return self.temporary is not None
+
+    def commit(self) -> None:
+        """Make the output final: flush, and for a temporary file fsync and rename over FILE."""
+        if self.finished:
+            return
+        try:
+            self.stream.flush()
+            if self.temporary is not None:
+                os.fsync(self.stream.fileno())  # the rename must not land before the data
+            if self.owned:
+                self.stream.close()
+            if self.temporary is not None and self.target is not None:
+                os.replace(self.temporary, self.target)
+        except OSError as e:
+            raise OutputError(f"{self.name}: {_reason(e)}") from None
+        self.committed = self.finished = True
+
+    def abort(self, keep_partial: bool = False) -> str | None:
+        """Give up: FILE is left as it was. Returns where the partial output was kept
+        (FILE.partial, with `keep_partial`), or None."""
+        if self.finished:
+            return None
+        self.finished = True
+        try:
+            if self.owned:
+                self.stream.close()  # may fail to flush (a full disk): the file goes anyway
+            else:
+                self.stream.flush()
+        except (OSError, ValueError):
+            pass
+        if self.temporary is None or self.target is None:
+            return None
+        if keep_partial:
+            partial = self.target + PARTIAL_SUFFIX
+            try:
+                os.replace(self.temporary, partial)
+                return partial
+            except OSError:
+                pass
+        try:
+            os.unlink(self.temporary)
+        except OSError:
+            pass
+        return None
+
+
+def open_output(path: str | None, *, stdout: TextIO | None = None) -> Output:
+    """Open the output named by -o (None or "-": stdout). Raises OutputError."""
+    if path is None or path == "-":
+        stream = stdout if stdout is not None else sys.stdout
+        if stream is None:  # the process was started with stdout closed
+            raise OutputError(f"{STDOUT_NAME}: stdout is closed")
+        return Output(STDOUT_NAME, stream)
+    target = os.path.realpath(path)  # a symlink writes to the file it points to
+    try:
+        st: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise OutputError(f"{path}: {_reason(e)}") from None
+    try:
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"{path}: is a folder")
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            # newline="": the csv module writes its own \r\n; JSON lines end in \n on every OS.
+            return Output(path, open(path, "w", encoding="utf-8", newline=""), owned=True)
+        return _temporary_beside(path, target, st)
+    except OSError as e:
+        raise OutputError(f"{path}: {_reason(e)}") from None
+
+
+def _temporary_beside(name: str, target: str, st: os.stat_result | None) -> Output:
+    folder = os.path.dirname(target)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".part")
+    try:
+        # mkstemp makes the file 0600; give the result the mode FILE has, or a plain open() would give.
+        if st is not None:
+            mode = st.st_mode & 0o7777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        stream = open(fd, "w", encoding="utf-8", newline="")
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    return Output(name, stream, target=target, temporary=tmp, owned=True)
+
+
+class GuardedWriter:
+    """A writer (made by `make(stream)`, inside the guard: the CSV header row is a write too)
+    whose output errors are raised as OutputError. RenderError passes through: the record
+    was not written, and the output is still valid."""
+
+    def __init__(self, make: Callable[[TextIO], _Writer], output: Output) -> None:
+        self.output = output
+        self.writer: _Writer = self._guard(make, output.stream)
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._guard(self.writer.write, record)
+
+    def close(self) -> None:
+        self._guard(self.writer.close)
+
+    def _guard(self, call: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            if self.output.name == STDOUT_NAME:
+                raise  # `| head` has all it wanted: a quiet end (click's handling)
+            raise OutputError(f"{self.output.name}: {_reason(BrokenPipeError(32, 'Broken pipe'))}") from None
+        except OSError as e:
+            raise OutputError(f"{self.output.name}: {_reason(e)}") from None
+        except ValueError as e:
+            if type(e) is ValueError and "closed file" in str(e):  # the stream was closed under us
+                raise OutputError(f"{self.output.name}: closed") from None
+            raise  # a RenderError: the record was not written
