@@ -172,9 +172,11 @@ def _finish(ui: _Stderr, run: Any, problem: BaseException | None, target: Any, k
 
     s = run.stats
     if isinstance(problem, Interrupted):
-        where = f"{target.name} left as it was" if target is not None and target.replaces_on_commit else ""
-        if kept:
-            where += f"; {_n(s.documents, 'complete document')} kept in {kept}"
+        where = ""
+        if target is not None and target.replaces_on_commit:
+            where = f"{target.name} left as it was" if target.existed else f"{target.name} not written"
+            if kept:
+                where += f"; {_n(s.documents, 'complete document')} kept in {kept}"
         ui.line(f"quotetool: interrupted ({problem.name}) after {_n(s.inputs, 'input')}"
                 + (f"; {where}" if where else ""))
         return problem.exit_status
@@ -267,7 +269,8 @@ def evaluate_command(
                 if progress is not None:
                     progress.stop()
     except (ev.EvaluationError, pipeline.QuotetoolError, OSError) as e:
-        err.print(f"quotetool: error: {render.safe_text(e)}")
+        message = f"{e.filename}: {e.strerror}" if isinstance(e, OSError) and e.filename and e.strerror else e
+        err.print(f"quotetool: error: {render.safe_line(message)}")
         raise click.exceptions.Exit(1) from None
     for f in failures:
         err.print(f"quotetool: error: {render.safe_text(f.id)}: {render.safe_text(f.reason)} (scored as no quotes)")

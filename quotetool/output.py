@@ -47,12 +47,13 @@ class Output:
     """An open output. ``name`` is what messages call it (the path as given, or <stdout>)."""
 
     def __init__(self, name: str, stream: TextIO, *, target: str | None = None, temporary: str | None = None,
-                 owned: bool = False) -> None:
+                 owned: bool = False, existed: bool = True) -> None:
         self.name = name
         self.stream = stream
         self.target = target  # the file renamed over at commit (a link's target, resolved)
         self.temporary = temporary  # the file written meanwhile, or None when written directly
         self.owned = owned  # a stream opened here (closed here), not sys.stdout
+        self.existed = existed  # FILE was there before the run
         self.committed = False
         self.finished = False
 
@@ -92,7 +93,9 @@ class Output:
         if self.temporary is None or self.target is None:
             return None
         if keep_partial:
-            partial = self.target + PARTIAL_SUFFIX
+            # Beside FILE as named; beside the file it points to if it is a link (the
+            # temporary file is there, and a rename can't cross file systems).
+            partial = (self.target if os.path.islink(self.name) else self.name) + PARTIAL_SUFFIX
             try:
                 os.replace(self.temporary, partial)
                 return partial
@@ -147,7 +150,7 @@ def _temporary_beside(name: str, target: str, st: os.stat_result | None) -> Outp
         os.close(fd)
         os.unlink(tmp)
         raise
-    return Output(name, stream, target=target, temporary=tmp, owned=True)
+    return Output(name, stream, target=target, temporary=tmp, owned=True, existed=st is not None)
 
 
 class GuardedWriter:

@@ -72,17 +72,21 @@ def make_plan(text: str, header: bool) -> Plan:
     view = _blank_header(clean_view(text), release.body_start)
     spans = find_quote_spans(view)
     paras = paragraphs(view)
-    wanted: set[int] = set()
+    # One pass over the spans: each paragraph's quotes, and the lead-in paragraphs (a
+    # paragraph ending in ":" before one that opens with a quote) to parse as well.
+    by_para: dict[int, list[QuoteSpan]] = {}
     for q in spans:
-        wanted.add(q.paragraph)
-        lo = paras[q.paragraph][0]
-        if q.paragraph > 0 and view[lo:q.open_mark].strip() == "":
-            prev = paras[q.paragraph - 1]
-            if view[prev[0]:prev[1]].rstrip().endswith(":"):
-                wanted.add(q.paragraph - 1)
+        quotes = by_para.setdefault(q.paragraph, [])
+        quotes.append(q)
+        if len(quotes) == 1 and q.paragraph > 0:  # only a paragraph's first quote can open it
+            lo = paras[q.paragraph][0]
+            if view[lo:q.open_mark].strip() == "":
+                prev = paras[q.paragraph - 1]
+                if view[prev[0]:prev[1]].rstrip().endswith(":"):
+                    by_para.setdefault(q.paragraph - 1, [])
     segments: list[tuple[int, int]] = []
-    for i in sorted(wanted):
-        segments.extend(_windows(view, paras[i], [q for q in spans if q.paragraph == i]))
+    for i in sorted(by_para):
+        segments.extend(_windows(view, paras[i], by_para[i]))
     return Plan(text, release, view, spans, paras, segments, _blank_quotes(view, spans))
 
 

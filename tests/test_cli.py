@@ -189,7 +189,7 @@ def test_ctrl_c_keeps_whole_documents_in_file_partial(runner, tmp_path, monkeypa
     monkeypatch.setattr(pipeline, "extract_many", _fake_extract_many(2))
     result = runner.invoke(cli, ["extract", *paths, "-o", str(out), "--keep-partial"])
     assert result.exit_code == 130
-    assert result.stderr == (f"quotetool: interrupted (SIGINT) after 2 inputs; {out} left as it was; "
+    assert result.stderr == (f"quotetool: interrupted (SIGINT) after 2 inputs; {out} not written; "
                              f"2 complete documents kept in {out}.partial\n")
     assert sorted(os.listdir(tmp_path)) == ["in", out.name + ".partial"]
     content = (tmp_path / (out.name + ".partial")).read_text()
