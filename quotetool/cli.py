@@ -147,7 +147,7 @@ def extract(
                         if errors_as_records or "error" not in record:
                             with stop.deferred():  # a record is written whole or not at all
                                 writer.write(record)
-                    except render.RenderError as e:  # this document only; the output stays valid
+                    except out.RecordError as e:  # this document only; the output stays valid
                         failed = run.fail(result, str(e))
                         if errors_as_records:
                             with stop.deferred():

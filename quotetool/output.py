@@ -13,17 +13,22 @@
 
 `GuardedWriter` wraps a writer so that every write (the CSV header row and the JSON array's
 closing ``]`` included) turns an output error into `OutputError("FILE: reason")`; a record
-that can't be rendered stays a `render.RenderError`, that document's failure alone.
+that can't be rendered or encoded is a `RecordError`, that document's failure alone.
+
+Every stream is a `WholeWrites`: text encoded by us and written to the binary stream until
+every byte is out. (io.TextIOWrapper silently drops the rest of a write that a signal
+interrupts part-way on a pipe: the record would be cut, and the output invalid.)
 """
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
 import tempfile
 from collections.abc import Callable
-from typing import Any, Protocol, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO
 
 PARTIAL_SUFFIX = ".partial"
 STDOUT_NAME = "<stdout>"
@@ -31,6 +36,65 @@ STDOUT_NAME = "<stdout>"
 
 class OutputError(Exception):
     """The output can't be opened, written or committed; the message is "WHERE: reason"."""
+
+
+class RecordError(ValueError):
+    """One record can't be written (rendered, or encoded); nothing of it was written."""
+
+
+class WholeWrites(io.TextIOBase):
+    """A text stream over a binary one whose every `write` is encoded first (so an
+    unencodable text raises before a byte is written) and then written in full."""
+
+    def __init__(self, binary: BinaryIO, encoding: str = "utf-8", errors: str = "strict",
+                 text: TextIO | None = None) -> None:
+        self.binary = binary
+        self._encoding = encoding
+        self._errors = errors
+        self._text = text  # the text layer over `binary` (sys.stdout): flushed before we write,
+        # and never closed by us (nor is its buffer)
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+    @property
+    def errors(self) -> str:  # type: ignore[override]
+        return self._errors
+
+    def write(self, s: str) -> int:
+        data = memoryview(s.encode(self._encoding, self._errors))
+        if self._text is not None:
+            self._text.flush()
+        while data:
+            n = self.binary.write(data)
+            if n is None:  # a non-blocking stream that is full: nothing was taken
+                raise BlockingIOError(11, "Resource temporarily unavailable")
+            data = data[n:]  # a signal can end a write part-way: write the rest
+        return len(s)
+
+    def flush(self) -> None:
+        self.binary.flush()
+
+    def fileno(self) -> int:
+        return self.binary.fileno()
+
+    def isatty(self) -> bool:
+        try:
+            return self.binary.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def writable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                super().close()  # flushes
+            finally:
+                if self._text is None:
+                    self.binary.close()
 
 
 class _Writer(Protocol):
@@ -111,10 +175,14 @@ class Output:
 def open_output(path: str | None, *, stdout: TextIO | None = None) -> Output:
     """Open the output named by -o (None or "-": stdout). Raises OutputError."""
     if path is None or path == "-":
-        stream = stdout if stdout is not None else sys.stdout
-        if stream is None:  # the process was started with stdout closed
+        text = stdout if stdout is not None else sys.stdout
+        if text is None:  # the process was started with stdout closed
             raise OutputError(f"{STDOUT_NAME}: stdout is closed")
-        return Output(STDOUT_NAME, stream)
+        binary = getattr(text, "buffer", None)
+        if binary is None:  # a text-only stand-in for stdout (an embedding's StringIO)
+            return Output(STDOUT_NAME, text)
+        encoding = getattr(text, "encoding", None) or "utf-8"
+        return Output(STDOUT_NAME, WholeWrites(binary, encoding, getattr(text, "errors", None) or "strict", text))
     target = os.path.realpath(path)  # a symlink writes to the file it points to
     try:
         st: os.stat_result | None = os.stat(target)
@@ -126,8 +194,8 @@ def open_output(path: str | None, *, stdout: TextIO | None = None) -> Output:
         if st is not None and stat.S_ISDIR(st.st_mode):
             raise OutputError(f"{path}: is a folder")
         if st is not None and not stat.S_ISREG(st.st_mode):
-            # newline="": the csv module writes its own \r\n; JSON lines end in \n on every OS.
-            return Output(path, open(path, "w", encoding="utf-8", newline=""), owned=True)
+            # Binary: the csv module writes its own \r\n; JSON lines end in \n on every OS.
+            return Output(path, WholeWrites(open(path, "wb")), owned=True)
         return _temporary_beside(path, target, st)
     except OSError as e:
         raise OutputError(f"{path}: {_reason(e)}") from None
@@ -145,7 +213,7 @@ def _temporary_beside(name: str, target: str, st: os.stat_result | None) -> Outp
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
-        stream = open(fd, "w", encoding="utf-8", newline="")
+        stream = WholeWrites(open(fd, "wb"))
     except BaseException:
         os.close(fd)
         os.unlink(tmp)
@@ -155,7 +223,7 @@ def _temporary_beside(name: str, target: str, st: os.stat_result | None) -> Outp
 
 class GuardedWriter:
     """A writer (made by `make(stream)`, inside the guard: the CSV header row is a write too)
-    whose output errors are raised as OutputError. RenderError passes through: the record
+    whose output errors are raised as OutputError. A RecordError passes through: the record
     was not written, and the output is still valid."""
 
     def __init__(self, make: Callable[[TextIO], _Writer], output: Output) -> None:
@@ -177,7 +245,9 @@ class GuardedWriter:
             raise OutputError(f"{self.output.name}: {_reason(BrokenPipeError(32, 'Broken pipe'))}") from None
         except OSError as e:
             raise OutputError(f"{self.output.name}: {_reason(e)}") from None
+        except UnicodeEncodeError as e:  # raised before a byte of the record was written
+            raise RecordError(f"can't be written in {e.encoding} ({e.reason})") from None
         except ValueError as e:
             if type(e) is ValueError and "closed file" in str(e):  # the stream was closed under us
                 raise OutputError(f"{self.output.name}: closed") from None
-            raise  # a RenderError: the record was not written
+            raise  # a RecordError: the record was not written

@@ -34,6 +34,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from .output import RecordError
+
 Record = dict[str, Any]
 
 CSV_FIELDS = ("id", "start", "end", "speaker", "speaker_mention", "cue", "speaker_source", "quote")
@@ -55,7 +57,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 _FORMULA_INSIDE = re.compile("([;\t\r\n] *)([=+\\-@\uff1d\uff0b\uff0d\uff20])")
 
 
-class RenderError(ValueError):
+class RenderError(RecordError):
     """A record that can't be rendered in the chosen format: that document's failure only."""
 
 
