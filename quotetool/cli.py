@@ -142,26 +142,39 @@ def extract(
             writer = out.GuardedWriter(lambda stream: render.make_writer(fmt, stream), target)
             with ui.progress(run, show=output not in (None, "-") or not _isatty(sys.stdout)) as advance:
                 for result in run:
-                    record = result.to_dict() if isinstance(result, pipeline.Failure) else result.to_dict(with_text)
-                    try:
-                        if errors_as_records or "error" not in record:
-                            with stop.deferred():  # a record is written whole or not at all
-                                writer.write(record)
-                    except out.RecordError as e:  # this document only; the output stays valid
-                        failed = run.fail(result, str(e))
-                        if errors_as_records:
-                            with stop.deferred():
-                                writer.write(failed.to_dict())
+                    _write(writer, run, result, stop, with_text=with_text, errors=errors_as_records)
                     advance(run.stats.quotes)
             writer.close()
             target.commit()
         except (KeyboardInterrupt, pipeline.QuotetoolError, out.OutputError) as e:
+            # A plain KeyboardInterrupt (raised where our handler is not installed) is a SIGINT.
             problem = e if not isinstance(e, KeyboardInterrupt) or isinstance(e, Interrupted) else Interrupted(2)
             if isinstance(problem, Interrupted) and writer is not None:
                 _close_quietly(writer)  # e.g. the JSON array's "]": what was written stays valid
         finally:
             kept = target.abort(keep_partial) if target is not None else None  # no-op once committed
     raise click.exceptions.Exit(_finish(ui, run, problem, target, kept, started))
+
+
+def _write(writer: Any, run: Any, result: Any, stop: Any, *, with_text: bool, errors: bool) -> None:
+    """Write one result's record whole (a stop signal waits for it); a record that can't be
+    written becomes that document's failure, and the output stays valid."""
+    from .models import Document
+    from .output import RecordError
+
+    try:
+        if isinstance(result, Document):
+            with stop.deferred():
+                writer.write(result.to_dict(with_text=with_text))
+        elif errors:
+            with stop.deferred():
+                writer.write(result.to_dict())
+    except RecordError as e:
+        if isinstance(result, Document):
+            failed = run.fail(result, str(e))
+            if errors:
+                with stop.deferred():
+                    writer.write(failed.to_dict())
 
 
 def _finish(ui: _Stderr, run: Any, problem: BaseException | None, target: Any, kept: str | None,
@@ -249,7 +262,7 @@ def evaluate_command(
         if pred is not None:
             pred_docs: Any = ev.load_jsonl(pred)
         else:
-            progress = render.make_progress(err) if sys.stderr.isatty() else None
+            progress = render.make_progress(err) if _isatty(sys.stderr) else None
             task = None
             if progress is not None:
                 task = progress.add_task("Extracting", total=len(gold_docs), quotes=0)
@@ -272,6 +285,9 @@ def evaluate_command(
         message = f"{e.filename}: {e.strerror}" if isinstance(e, OSError) and e.filename and e.strerror else e
         err.print(f"quotetool: error: {render.safe_line(message)}")
         raise click.exceptions.Exit(1) from None
+    except KeyboardInterrupt:  # the worker processes are already stopped
+        err.print("quotetool: interrupted (SIGINT)")
+        raise click.exceptions.Exit(130) from None
     for f in failures:
         err.print(f"quotetool: error: {render.safe_text(f.id)}: {render.safe_text(f.reason)} (scored as no quotes)")
     result = ev.evaluate(gold_docs, pred_docs, confident_speakers_only=confident_speakers_only)

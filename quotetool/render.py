@@ -235,7 +235,8 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, int):
         return _plain(value)  # an int too long to print becomes its hex string
     if not isinstance(value, str):
-        value = dumps(value) if isinstance(value, (dict, list, tuple)) else _str(value)
+        value = _render("CSV", lambda: json.dumps(_plain(value), ensure_ascii=False, default=_str)) \
+            if isinstance(value, (dict, list, tuple)) else _str(value)
     value = _SURROGATE.sub("\ufffd", value)  # unencodable as UTF-8
     value = _FORMULA_INSIDE.sub(r"\1'\2", value)
     # A leading = + - @ makes Excel/LibreOffice evaluate the cell as a formula (spaces
