@@ -1,6 +1,12 @@
-"""The `quotetool` command line: parse flags, read inputs, call `pipeline.extract_many`, write.
+"""The `quotetool` command line: parse flags, call the library, hand records to a writer.
 
-No NLP here. spaCy, Rich and the pipeline are imported inside the command so that
+`extract` builds a `run.Run` (reading, extraction, worker processes and counting are the
+library's), opens the output with `output.open_output` (the one place that decides how -o is
+written), writes each result whole under `signals.StopSignals`, and `_finish` maps how the
+run ended to its last line on stderr and its exit status: 0 done, 1 something failed,
+128 + N stopped by signal N (2, usage errors, is click's).
+
+No NLP here. spaCy, Rich and the pipeline are imported inside the commands so that
 `quotetool --help` stays fast. Results go to stdout (or -o FILE); every diagnostic goes to
 stderr as `quotetool: error: PATH: reason`.
 """
@@ -276,7 +282,7 @@ def evaluate_command(
 
             try:
                 pred_docs, failures = ev.predict(
-                    gold_docs, model=model, n_process=jobs if jobs > 0 else _cpu_count(), on_result=advance
+                    gold_docs, model=model, n_process=jobs, on_result=advance
                 )
             finally:
                 if progress is not None:
@@ -320,13 +326,6 @@ def schema_command() -> None:
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # respects container/cgroup CPU pinning
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 def _isatty(stream: Any) -> bool:

@@ -208,7 +208,7 @@ def _temporary_beside(name: str, target: str, st: os.stat_result | None) -> Outp
     try:
         # mkstemp makes the file 0600; give the result the mode FILE has, or a plain open() would give.
         if st is not None:
-            mode = st.st_mode & 0o7777
+            mode = st.st_mode & 0o777  # not set-user-ID and the like
         else:
             umask = os.umask(0)
             os.umask(umask)

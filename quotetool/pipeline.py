@@ -4,7 +4,8 @@ For each text: `plan.make_plan` splits the header off, finds the quotes and
 says which pieces need parsing; spaCy parses only those pieces (in one
 `nlp.pipe` call per batch, in worker processes with ``n_process > 1``); and
 `speakers.attribute` names each quote's speaker. Paragraphs without a quote
-are never parsed.
+are never parsed. Worker processes are supervised by `pool.supervised_map`: a worker
+that dies costs at most the documents it died on.
 """
 
 from __future__ import annotations
@@ -158,8 +159,7 @@ def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bo
     return doc
 
 
-def _extract_batch(nlp: Language, items: Sequence[Item], header: bool,
-                   batch_size: int) -> list[Document | Failure]:
+def _extract_batch(nlp: Language, items: Sequence[Item], options: Options) -> list[Document | Failure]:
     """Plan every text, parse all their segments in one nlp.pipe call, attribute each.
     A Failure among the items (an input that could not be read) comes back as it is."""
     from .speakers import attribute
@@ -171,15 +171,15 @@ def _extract_batch(nlp: Language, items: Sequence[Item], header: bool,
             continue
         id_, text, _ = item
         try:
-            plans.append(make_plan(text, header))
+            plans.append(make_plan(text, options.header))
         except Exception as e:  # a bug must cost one document, not the batch
             plans.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
     pieces = [piece for p in plans if isinstance(p, Plan) for piece in p.pieces()]
     try:
-        parsed = iter(list(_parse(nlp, pieces, batch_size)))
+        parsed = iter(list(_parse(nlp, pieces, options.batch_size)))
     except Exception:
         if len(items) > 1:  # find the one text the parser can't take; the others go on
-            return [r for item in items for r in _extract_batch(nlp, [item], header, batch_size)]
+            return [r for item in items for r in _extract_batch(nlp, [item], options)]
         item0, plan0 = items[0], plans[0]
         if isinstance(item0, Failure):
             return [item0]
@@ -212,8 +212,7 @@ def _worker_init(options: Options) -> None:
 
 
 def _worker_run(items: list[Item]) -> list[Document | Failure]:
-    options: Options = _WORKER["options"]
-    return _extract_batch(_WORKER["nlp"], items, options.header, options.batch_size)
+    return _extract_batch(_WORKER["nlp"], items, _WORKER["options"])
 
 
 def _given_up(item: Item, reason: str) -> Failure:
@@ -272,7 +271,7 @@ def extract_many(
     if processes <= 1:
         nlp = nlp or load_nlp(opts.model)
         for chunk in _chunks(items, opts.batch_size):
-            yield from _extract_batch(nlp, chunk, opts.header, opts.batch_size)
+            yield from _extract_batch(nlp, chunk, opts)
         return
     from .pool import PoolError, supervised_map
 

@@ -74,7 +74,10 @@ class _Worker:
         # A forked child inherits every pipe end the parent holds; it closes all but its own,
         # so that the parent's death is an end of file for every worker.
         close = [*others, self.conn] if ctx.get_start_method() == "fork" else []
+        self.child = child
         self.process = ctx.Process(target=target, args=(child, close, *args), daemon=True)
+
+    def start(self) -> None:
         # Block the stop signals across the fork, so that none reaches the child before it
         # ignores SIGINT (it would print a KeyboardInterrupt traceback); the parent gets any
         # that arrived meanwhile as soon as they are unblocked.
@@ -82,16 +85,18 @@ class _Worker:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED) if mask else None
         try:
             self.process.start()
+        except OSError as e:  # fork failed: out of memory or processes
+            raise PoolError(f"can't start a worker process: {e.strerror or e}") from None
         finally:
+            self.child.close()
             if mask:
                 signal.pthread_sigmask(signal.SIG_SETMASK, old)  # type: ignore[arg-type]
-            child.close()
 
     def stop(self) -> None:
         """End the process (it holds nothing the parent still needs) and close its pipe."""
         p = self.process
         try:
-            if p.is_alive():
+            if p.is_alive():  # False for a process that never started
                 p.terminate()  # SIGTERM: the worker keeps the default action, no clean-up
                 p.join(5)
                 if p.is_alive():
@@ -197,7 +202,9 @@ def supervised_map(
     start_failures = 0
 
     def spawn() -> None:
-        workers.append(_Worker(context, _worker_main, (initializer, initargs, run), [w.conn for w in workers]))
+        w = _Worker(context, _worker_main, (initializer, initargs, run), [w.conn for w in workers])
+        workers.append(w)  # before it starts: whatever happens next, the finally below stops it
+        w.start()
 
     def settle(task: _Task[Item], results: list[Result] | None, reason: str | None) -> None:
         """Record a task's results, or, if it failed (`reason`), retry or give up on its items."""
