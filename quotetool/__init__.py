@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from . import pipeline as _pipeline
 from .models import Document, Quote
 from .pipeline import Failure, ModelNotFound, Options, QuotetoolError, extract, load_nlp
+from .sources import DecodeError, read
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 __version__ = "0.1.0"
-__all__ = ["Document", "Quote", "Failure", "ModelNotFound", "Options", "QuotetoolError", "extract",
-           "extract_many", "load_nlp", "__version__"]
+__all__ = ["Document", "Quote", "Failure", "ModelNotFound", "Options", "QuotetoolError", "DecodeError",
+           "extract", "extract_many", "load_nlp", "read", "__version__"]
 
 #: What `extract_many` takes: a text, an (id, text) pair, an (id, text, encoding) triple, or a
 #: Failure (an input that could not be read), which comes back as it is, in its place.

@@ -1,10 +1,11 @@
 """The `quotetool` command line: parse flags, call the library, hand records to a writer.
 
-`extract` builds a `run.Run` (reading, extraction, worker processes and counting are the
-library's), opens the output with `output.open_output` (the one place that decides how -o is
-written), writes each result whole under `signals.StopSignals`, and `_finish` maps how the
-run ended to its last line on stderr and its exit status: 0 done, 1 something failed,
-128 + N stopped by signal N (2, usage errors, is click's).
+`extract` and `speakers` share `_run`: it builds a `run.Run` (reading, extraction, worker
+processes and counting are the library's), opens the output with `output.open_output` (the
+one place that decides how -o is written), writes each result whole under
+`signals.StopSignals`, and `_finish` maps how the run ended to its last line on stderr and
+its exit status: 0 done, 1 something failed, 128 + N stopped by signal N (2, usage errors,
+is click's). The two commands differ only in the writer they give `_run`.
 
 No NLP here. spaCy, Rich and the pipeline are imported inside the commands so that
 `quotetool --help` stays fast. Results go to stdout (or -o FILE); every diagnostic goes to
@@ -20,16 +21,21 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NoReturn, TextIO
 
 import click
 
 from . import __version__
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-FORMATS = ("table", "json", "jsonl", "csv")  # == render.FORMATS (not imported: keeps --help light)
+# QUOTETOOL_<COMMAND>_<OPTION> environment variables set any option (click's
+# auto_envvar_prefix); --model also reads QUOTETOOL_MODEL, for every command.
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "QUOTETOOL"}
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "html")  # == render.FORMATS (not imported: keeps --help light)
+SPEAKER_FORMATS = ("table", "json", "jsonl", "csv")  # == summary.SummaryWriter.FORMATS
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.jsonl")  # == sources.DEFAULT_GLOBS
-_SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+_SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv",
+                   ".tab": "tsv", ".html": "html", ".htm": "html", ".txt": "table"}
+MODEL_ENVVAR = "QUOTETOOL_MODEL"
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -53,91 +59,203 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def _input_options(fn: Any) -> Any:
+    """The options `extract` and `speakers` share: what to read, where to write, how to run."""
+    for option in reversed((
+        # Not exists=True: a path deleted after the shell's glob, or mistyped, is one input that
+        # failed (a one-line error; the others go on), as a missing file inside a folder is.
+        click.argument("paths", nargs=-1, type=click.Path(allow_dash=True)),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, allow_dash=True),
+            help="Write to FILE instead of stdout. FILE is replaced only when the run completes "
+            "(a link's target is; a device or pipe is written directly).",
+        ),
+        click.option(
+            "--keep-partial",
+            is_flag=True,
+            help="If the run is interrupted or fails, keep what was written as FILE.partial "
+            "(FILE itself is left as it was).",
+        ),
+        click.option("-m", "--model", metavar="NAME", envvar=MODEL_ENVVAR, show_envvar=True,
+                     help="spaCy pipeline to use (default: the pipeline's default English model)."),
+        click.option(
+            "-n",
+            "--jobs",
+            type=click.IntRange(min=-1),
+            default=1,
+            show_default=True,
+            help="Worker processes; 0 or -1 = all cores.",
+        ),
+        click.option("-b", "--batch-size", type=click.IntRange(min=1), help="Documents per batch sent to a worker."),
+        click.option(
+            "--glob",
+            metavar="PATTERN",
+            multiple=True,
+            help="Which files to read inside folders (repeatable). Default: *.txt, *.md, *.jsonl.",
+        ),
+        click.option("--encoding", callback=_check_encoding, help="Decode every input with this codec (default: detect)."),
+        click.option("--no-header", is_flag=True, help="Don't look for a header: the whole text is body."),
+        click.option("--raw-csv", is_flag=True,
+                     help="csv/tsv: write cells as they are, without the ' that keeps a spreadsheet from "
+                     "reading a cell starting with = + - @ as a formula (for tools that are not spreadsheets)."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar, warnings or summary; errors only."),
+    )):
+        fn = option(fn)
+    return fn
+
+
+# Parameters are named as their options (`format`, not `fmt`), so the environment variables
+# are QUOTETOOL_EXTRACT_FORMAT and the like.
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
     "-f",
     "--format",
-    "fmt",
     type=click.Choice(FORMATS),
     help="Output format. Default: table on a terminal, jsonl when piped; with -o, from the "
-    "file's suffix (.json, .jsonl, .csv; else jsonl).",
+    "file's suffix (.json, .jsonl, .csv, .tsv, .html, .txt for a table).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write to FILE instead of stdout. FILE is replaced only when the run completes "
-    "(a link's target is; a device or pipe is written directly).",
-)
-@click.option(
-    "--keep-partial",
-    is_flag=True,
-    help="If the run is interrupted or fails, keep what was written as FILE.partial "
-    "(FILE itself is left as it was).",
-)
-@click.option("--model", metavar="NAME", help="spaCy pipeline to use (default: the pipeline's default English model).")
-@click.option(
-    "-n",
-    "--jobs",
-    type=click.IntRange(min=-1),
-    default=1,
-    show_default=True,
-    help="Worker processes; 0 or -1 = all cores.",
-)
-@click.option("-b", "--batch-size", type=click.IntRange(min=1), help="Documents per batch sent to a worker.")
-@click.option(
-    "--glob",
-    "globs",
-    metavar="PATTERN",
-    multiple=True,
-    help="Which files to read inside folders (repeatable). Default: *.txt, *.md, *.jsonl.",
-)
-@click.option("--encoding", callback=_check_encoding, help="Decode every input with this codec (default: detect).")
+@_input_options
+@click.option("--speaker", metavar="NAME", multiple=True,
+              help="Keep only the quotes of this speaker (repeatable; a full name or a surname, any case); "
+              "documents without one are left out.")
 @click.option("--with-text", is_flag=True, help="Include each document's full text in the record.")
-@click.option("--no-header", is_flag=True, help="Don't look for a header: the whole text is body.")
 @click.option(
     "--errors-as-records", is_flag=True, help='Also write {"id", "error"} records for inputs that failed.'
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar, warnings or summary; errors only.")
-def extract(
-    paths: tuple[str, ...],
-    fmt: str | None,
-    output: str | None,
-    keep_partial: bool,
-    model: str | None,
-    jobs: int,
-    batch_size: int | None,
-    globs: tuple[str, ...],
-    encoding: str | None,
-    with_text: bool,
-    no_header: bool,
-    errors_as_records: bool,
-    quiet: bool,
-) -> None:
+def extract(format: str | None, speaker: tuple[str, ...], with_text: bool, errors_as_records: bool,
+            **options: Any) -> None:
     """Print every direct quote in PATH... with its speaker.
 
     PATH can be a file, a folder (searched recursively; hidden names skipped), a .jsonl
-    corpus (one {"id", "text"} object per line) or - for stdin. A file that can't be read
-    is reported on stderr and skipped; the exit status is then 1.
+    corpus (one {"id", "text"} object per line) or - for stdin; with no PATH, stdin is
+    read when it is piped. A file that can't be read is reported on stderr and skipped;
+    the exit status is then 1.
 
     \b
     Example:
         quotetool extract release.txt
         quotetool extract archive/ --glob '*.txt' -n 0 -o quotes.jsonl
-        cat release.txt | quotetool extract - -f json
+        quotetool extract archive/ --speaker Lukashenko -o lukashenko.html
+        cat release.txt | quotetool extract -f json
     """
+    from . import render
+
+    fmt = _pick_format(format, options["output"], FORMATS, default_piped="jsonl")
+
+    def make_writer(stream: TextIO) -> Any:
+        return render.make_writer(fmt, stream, formula_guard=not options["raw_csv"])
+
+    _run(make_writer, speakers=speaker, with_text=with_text or fmt == "html",
+         errors_as_records=errors_as_records, **options)
+
+
+@cli.command("speakers")
+@click.option(
+    "-f",
+    "--format",
+    type=click.Choice(SPEAKER_FORMATS),
+    help="Output format. Default: table on a terminal, jsonl when piped; with -o, from the "
+    "file's suffix (.json, .jsonl, .csv, .txt for a table).",
+)
+@_input_options
+@click.option("--min-quotes", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Leave out speakers with fewer quotes.")
+def speakers_command(format: str | None, min_quotes: int, **options: Any) -> None:
+    """Who is quoted in PATH..., how often and when.
+
+    Reads the same inputs as `extract`. Each row gives the speaker, their quotes, the
+    documents they are quoted in, the first and last date (from the headers), their most
+    frequent cue and a short example quote; most quoted first. Speakers with the same
+    name in different documents are one row; quotes with no speaker are the last row.
+
+    \b
+    Example:
+        quotetool speakers archive/
+        quotetool speakers archive/ --min-quotes 3 -f csv -o speakers.csv
+    """
+    from .summary import SummaryWriter
+
+    fmt = _pick_format(format, options["output"], SPEAKER_FORMATS, default_piped="jsonl")
+
+    def make_writer(stream: TextIO) -> Any:
+        return SummaryWriter(fmt, stream, min_quotes=min_quotes, formula_guard=not options["raw_csv"])
+
+    _run(make_writer, **options)
+
+
+def _pick_format(fmt: str | None, output: str | None, allowed: tuple[str, ...], default_piped: str) -> str:
+    """-f, else the suffix of -o FILE (a usage error for a suffix no format has), else
+    table on a terminal and `default_piped` when piped, or written to a device or named
+    pipe (`-o /dev/null`, `-o fifo`: no suffix to go by)."""
+    if fmt is not None:
+        return fmt
+    if output is not None and output != "-" and _is_device_or_pipe(output):
+        return default_piped
+    if output is not None and output != "-":
+        suffix = os.path.splitext(output)[1].lower()
+        found = _SUFFIX_FORMATS.get(suffix)
+        if found in allowed:
+            return found
+        suffixes = ", ".join(s for s, f in _SUFFIX_FORMATS.items() if f in allowed)
+        raise click.UsageError(
+            f"can't tell the format of {output!r} from its suffix: give -f "
+            f"[{'|'.join(allowed)}], or name the file with {suffixes}"
+        )
+    return "table" if _isatty(sys.stdout) else default_piped
+
+
+def _is_device_or_pipe(path: str) -> bool:
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _stdin_is_piped() -> bool:
+    try:
+        return not sys.stdin.isatty()
+    except (AttributeError, ValueError):  # no stdin at all, or a closed one
+        return False
+
+
+def _run(
+    make_writer: Callable[[TextIO], Any],
+    *,
+    paths: tuple[str, ...],
+    output: str | None,
+    keep_partial: bool,
+    model: str | None,
+    jobs: int,
+    batch_size: int | None,
+    glob: tuple[str, ...],
+    encoding: str | None,
+    no_header: bool,
+    raw_csv: bool,
+    quiet: bool,
+    speakers: tuple[str, ...] = (),
+    with_text: bool = False,
+    errors_as_records: bool = False,
+) -> NoReturn:
+    """Read the inputs, extract, hand each record to the writer; report and exit."""
     from . import output as out
-    from . import pipeline, render
+    from . import pipeline
     from .run import Run
     from .signals import Interrupted, StopSignals
 
     started = time.monotonic()
+    if not paths:
+        if not _stdin_is_piped():
+            raise click.UsageError("no PATH given (and stdin is a terminal, so there is nothing to read)")
+        paths = ("-",)  # piped in, as `llm` and httpie read it
     _hold_closed_std_fds()
     ui = _Stderr(quiet)
-    fmt = fmt or _default_format(output)
     options = pipeline.Options(model=model, header=not no_header, n_process=jobs, batch_size=batch_size or 16)
-    run = Run(paths, options, glob_patterns=globs or DEFAULT_GLOBS, encoding=encoding,
+    run = Run(paths, options, glob_patterns=glob or DEFAULT_GLOBS, encoding=encoding, speakers=speakers,
               on_error=ui.error, on_warning=ui.warning)
     target: out.Output | None = None
     writer: out.GuardedWriter | None = None
@@ -145,10 +263,13 @@ def extract(
     with StopSignals() as stop:
         try:
             target = out.open_output(output)
-            writer = out.GuardedWriter(lambda stream: render.make_writer(fmt, stream), target)
+            writer = out.GuardedWriter(make_writer, target)
+            with ui.status("Loading the spaCy model…"):  # it takes seconds: say so on a terminal
+                pipeline.load_nlp(model)
             with ui.progress(run, show=output not in (None, "-") or not _isatty(sys.stdout)) as advance:
                 for result in run:
-                    _write(writer, run, result, stop, with_text=with_text, errors=errors_as_records)
+                    _write(writer, run, result, stop, with_text=with_text, errors=errors_as_records,
+                           quoted_only=bool(speakers))
                     advance(run.stats.quotes)
             writer.close()
             target.commit()
@@ -162,14 +283,18 @@ def extract(
     raise click.exceptions.Exit(_finish(ui, run, problem, target, kept, started))
 
 
-def _write(writer: Any, run: Any, result: Any, stop: Any, *, with_text: bool, errors: bool) -> None:
+def _write(writer: Any, run: Any, result: Any, stop: Any, *, with_text: bool, errors: bool,
+           quoted_only: bool = False) -> None:
     """Write one result's record whole (a stop signal waits for it); a record that can't be
-    written becomes that document's failure, and the output stays valid."""
+    written becomes that document's failure, and the output stays valid. With `quoted_only`
+    (--speaker), a document left without quotes is not written."""
     from .models import Document
     from .output import RecordError
 
     try:
         if isinstance(result, Document):
+            if quoted_only and not result.quotes:
+                return
             with stop.deferred():
                 writer.write(result.to_dict(with_text=with_text))
         elif errors:
@@ -187,6 +312,7 @@ def _finish(ui: _Stderr, run: Any, problem: BaseException | None, target: Any, k
             started: float) -> int:
     """The one place that says how the run ended: its last line on stderr and the exit status
     (0: all done; 1: an input, the model or the output failed; 128 + N: stopped by signal N)."""
+    from .render import safe_line as safe
     from .signals import Interrupted
 
     s = run.stats
@@ -196,11 +322,11 @@ def _finish(ui: _Stderr, run: Any, problem: BaseException | None, target: Any, k
             where = f"{target.name} left as it was" if target.existed else f"{target.name} not written"
             if kept:
                 where += f"; {_n(s.documents, 'complete document')} kept in {kept}"
-        ui.line(f"quotetool: interrupted ({problem.name}) after {_n(s.inputs, 'input')}"
-                + (f"; {where}" if where else ""))
+        ui.line(safe(f"quotetool: interrupted ({problem.name}) after {_n(s.inputs, 'input')}"
+                     + (f"; {where}" if where else "")))
         return problem.exit_status
     if problem is not None:
-        ui.line(f"quotetool: error: {problem}" + (f" (partial output kept in {kept})" if kept else ""))
+        ui.line(safe(f"quotetool: error: {problem}" + (f" (partial output kept in {kept})" if kept else "")))
         return 1
     if s.documents or not s.failed:  # when every input failed, the error lines say it all
         ui.summary(f"quotetool: {_n(s.inputs, 'file')} read, {_n(s.with_quotes, 'document')} with quotes, "
@@ -216,16 +342,23 @@ def _finish(ui: _Stderr, run: Any, problem: BaseException | None, target: Any, k
     is_flag=True,
     help='Also leave gold quotes marked "speaker_confident": false out of attribution and end-to-end.',
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "-f",
+    "--format",
+    type=click.Choice(("table", "json")),
+    help="Output format: the report as tables, or the figures as JSON. Default: table on a "
+    "terminal, json when piped.",
+)
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="The same as -f json (kept for old scripts).")
 @click.option(
     "--errors",
-    "n_errors",
     type=click.IntRange(min=0),
     default=0,
     metavar="N",
     help="Also show the N documents with the most errors, gold and predicted quotes side by side.",
 )
-@click.option("--model", metavar="NAME", help="spaCy pipeline for the extraction (without PRED).")
+@click.option("-m", "--model", metavar="NAME", envvar=MODEL_ENVVAR, show_envvar=True,
+              help="spaCy pipeline for the extraction (without PRED).")
 @click.option(
     "-n",
     "--jobs",
@@ -238,8 +371,9 @@ def evaluate_command(
     gold: str,
     pred: str | None,
     confident_speakers_only: bool,
+    format: str | None,
     as_json: bool,
-    n_errors: int,
+    errors: int,
     model: str | None,
     jobs: int,
 ) -> None:
@@ -254,7 +388,7 @@ def evaluate_command(
     Example:
         quotetool evaluate gold.jsonl
         quotetool evaluate gold.jsonl pred.jsonl --errors 5
-        quotetool evaluate gold.jsonl --confident-speakers-only --json
+        quotetool evaluate gold.jsonl --confident-speakers-only -f json
     """
     from rich.console import Console
 
@@ -281,9 +415,7 @@ def evaluate_command(
                     progress.update(task, advance=1, quotes=counts["quotes"])
 
             try:
-                pred_docs, failures = ev.predict(
-                    gold_docs, model=model, n_process=jobs, on_result=advance
-                )
+                pred_docs, failures = ev.predict(gold_docs, model=model, n_process=jobs, on_result=advance)
             finally:
                 if progress is not None:
                     progress.stop()
@@ -297,12 +429,13 @@ def evaluate_command(
     for f in failures:
         err.print(f"quotetool: error: {render.safe_text(f.id)}: {render.safe_text(f.reason)} (scored as no quotes)")
     result = ev.evaluate(gold_docs, pred_docs, confident_speakers_only=confident_speakers_only)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(errors=n_errors), indent=2, ensure_ascii=False))
+    fmt = format or ("json" if as_json or not _isatty(sys.stdout) else "table")
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(errors=errors), indent=2, ensure_ascii=False))
     else:
         out = Console(highlight=False, markup=False, emoji=False)
         title = f"{gold} vs {pred if pred is not None else 'quotetool ' + __version__}"
-        ev.print_report(result, out, errors=n_errors, title=title)
+        ev.print_report(result, out, errors=errors, title=title)
     if failures:
         raise click.exceptions.Exit(1)
 
@@ -333,12 +466,6 @@ def _isatty(stream: Any) -> bool:
         return stream is not None and stream.isatty()
     except (ValueError, OSError):  # closed
         return False
-
-
-def _default_format(output: str | None) -> str:
-    if output is not None and output != "-":
-        return _SUFFIX_FORMATS.get(os.path.splitext(output)[1].lower(), "jsonl")
-    return "table" if _isatty(sys.stdout) else "jsonl"
 
 
 def _hold_closed_std_fds() -> None:
@@ -396,6 +523,15 @@ class _Stderr:
     def summary(self, text: str) -> None:
         if not self.quiet:
             self.line(text)
+
+    @contextlib.contextmanager
+    def status(self, text: str) -> Iterator[None]:
+        """A spinner with `text` while the block runs, on a terminal stderr only."""
+        if self.quiet or not _isatty(sys.stderr):
+            yield
+            return
+        with self.console.status(text, spinner="dots"):
+            yield
 
     @contextlib.contextmanager
     def progress(self, run: Any, show: bool) -> Iterator[Callable[[int], None]]:

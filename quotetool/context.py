@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from .lexicon import ABBREVIATIONS
-from .plan import Plan
+from .plan import Plan, introduces
 from .quotes import QuoteSpan
 
 
@@ -41,6 +41,7 @@ class QuoteContext:
     words: str  # the quote's words as the clean view gives them
     paragraph: str  # the clean text of the quote's paragraph
     opens_paragraph: bool  # nothing but white space before the opening mark
+    before: str  # the clean text of the paragraph before the opening mark
     right: Window | None
     left: Window | None
     lead: Window | None  # the end of a lead-in paragraph ("… said:") before a paragraph-opening quote
@@ -121,9 +122,10 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
         if opens and q.paragraph > 0:
             prev_para = plan.paras[q.paragraph - 1]
             lead_seg = segment_of(prev_para[1] - 1)
-            if lead_seg is not None and lead_seg[1] == prev_para[1] and view[prev_para[0]:prev_para[1]].endswith(":"):
+            if lead_seg is not None and lead_seg[1] == prev_para[1] and introduces(view[prev_para[0]:prev_para[1]]):
                 lead_doc = seg_doc[lead_seg]
                 lead = _left_window(lead_doc, 0, prev_para[1] - lead_seg[0])
-        out.append(QuoteContext(i, q, view[q.start:q.end], view[para[0]:para[1]], opens, right, left, lead,
+        out.append(QuoteContext(i, q, view[q.start:q.end], view[para[0]:para[1]], opens, view[para[0]:q.open_mark],
+                                right, left, lead,
                                 offset, doc))
     return out

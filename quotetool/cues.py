@@ -28,7 +28,7 @@ from enum import Enum
 from spacy.tokens import Span, Token
 
 from .context import QuoteContext, Window, doc_text, is_abbreviation
-from .lexicon import (AUTHOR_NOUNS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
+from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
 
@@ -41,6 +41,8 @@ class Kind(Enum):
     PRONOUN = "pronoun"  # the nearest fitting person
     LABEL = "label"  # "Name:" before the quote
     AUTHOR = "author"  # a message or statement: its sender
+    DOCUMENT = "document"  # "the indictment alleges": the document, as written
+    GROUP = "group"  # "we Irish say": the group as described ("the Irish")
     QUOTED = "quoted"  # "I quote him": the person quoted, not the quoter
     NONE = "none"
 
@@ -62,7 +64,8 @@ NO_CUE = Cue()
 
 
 def clean_mention(text: str) -> str:
-    return " ".join(text.replace("*", " ").split()).strip(" ,;:-\u2013\u2014")
+    text = " ".join(text.replace("*", " ").split()).strip(" ,;:-\u2013\u2014")
+    return re.sub(r"(?<=\w)(?:\u2019|')s$", "", text)  # "the President's" (message)
 
 
 def _mention_span(head: Token, lo: int, hi: int) -> Span:
@@ -78,7 +81,8 @@ def _mention_span(head: Token, lo: int, hi: int) -> Span:
     i = head.i + 1
     while i < hi and i <= head.right_edge.i:
         t = doc[i]
-        if t.text in {",", "(", "\u2014", "\u2013", ";", ":"} or t.dep_ in ("relcl", "acl", "appos", "advcl"):
+        if t.text in {",", "(", "\u2014", "\u2013", ";", ":"} or t.dep_ in ("relcl", "acl", "appos", "advcl") \
+                or t.lower_ in RELATIVE_PRONOUNS:
             break
         if t.dep_ == "prep" and t.lower_ != "of":
             break
@@ -100,16 +104,15 @@ def classify(span: Span) -> tuple[Kind, str | None]:
     if len(words) == 1 and words[0].lower_ in PRONOUNS:
         return Kind.PRONOUN, None
     head = span.root
-    if head.pos_ == "NOUN" and (head.lower_ in AUTHOR_NOUNS or head.lower_[:-1] in AUTHOR_NOUNS):
-        # "Statement from the President", "a letter by Jane Roe": the source is the speaker.
-        for prep in head.children:
-            if prep.lower_ in ("from", "by", "of"):
-                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if pobj is not None and pobj.pos_ in ("PROPN", "NOUN", "PRON"):
-                    kind, name = classify(span.doc[pobj.left_edge.i:pobj.right_edge.i + 1])
-                    if kind in (Kind.NAME, Kind.ROLE, Kind.ORG):
-                        return kind, name
-        return Kind.AUTHOR, None
+    if any(c.lower_ in ("we", "us") for c in head.children) and (head.ent_type_ == "NORP" or head.tag_ == "NNS"):
+        return Kind.GROUP, "the " + head.text  # "we Irish say", "we Americans believe"
+    if _is_message(head):
+        sender = _message_sender(head)
+        if sender is None and head.lower_ in DOCUMENT_NOUNS:
+            return Kind.DOCUMENT, clean_mention(span.doc[span.start:head.i + 1].text)  # "The indictment alleges"
+        if sender is None:
+            return Kind.AUTHOR, None  # a message whose sender is not named beside it
+        return classify(span.doc[sender.left_edge.i:sender.right_edge.i + 1])
     persons = [e for e in span.ents if e.label_ == "PERSON"]
     # The person the head belongs to ("Clinton spokesman Jesse Lehrich" -> Lehrich, not Clinton).
     for ent in persons:
@@ -126,6 +129,40 @@ def classify(span: Span) -> tuple[Kind, str | None]:
     if persons:
         return Kind.NAME, persons[-1].text
     return Kind.ROLE, None
+
+
+def _is_message(t: Token) -> bool:
+    """A message, statement, letter (its words are its sender's) or a document."""
+    return t.pos_ == "NOUN" and (t.lower_ in AUTHOR_NOUNS or t.lower_[:-1] in AUTHOR_NOUNS
+                                 or t.lower_ in DOCUMENT_NOUNS)
+
+
+def _message_sender(t: Token) -> Token | None:
+    """The sender named around a message, statement or letter: its possessor ("the
+    President's message"), its source ("a letter from Jane Roe", "the telegram sent by the
+    head of state") or the subject of the verb that put it out ("Mr Putin issued a joint
+    statement on …, which reads"). `t` may be a word hanging on the message ("a message of
+    greetings, which reads")."""
+    if t.dep_ == "pobj" and t.head.lower_ in ("of", "on") and _is_message(t.head.head):
+        t = t.head.head  # "a message of greetings", "a statement on trade"
+    if not _is_message(t):
+        return None
+    for child in t.children:
+        if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            return child
+        if child.dep_ == "compound" and child.ent_type_ in ("PERSON", "ORG"):
+            return child  # "the IMF report"
+    for child in t.children:
+        prep = child
+        if child.dep_ == "acl":  # "sent by X"
+            prep = next((c for c in child.children if c.dep_ == "agent"), child)
+        if prep.lower_ in ("from", "by", "of"):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ in ("PROPN", "NOUN") and not _is_message(pobj):
+                return pobj
+    if t.dep_ == "dobj" and t.head.pos_ == "VERB":
+        return next((c for c in t.head.children if c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN")), None)
+    return None
 
 
 def _propn_run(span: Span, head: Token) -> str:
@@ -175,6 +212,40 @@ def _after_verb_subject(verb: Token, hi: int) -> Token | None:
     return None
 
 
+def _is_name_token(t: Token) -> bool:
+    return t.pos_ == "PROPN" or (t.text[:1].isupper() and t.text.endswith(".") and len(t.text) <= 3)
+
+
+def _trailing_name(toks: list[Token]) -> Span | None:
+    """The last token of a person's name that ends a subject phrase, when the name stands in
+    apposition to a title or an organisation ("U.S. Agency for International Development
+    Administrator Samantha Power", "Listen Co-Founder, Daniela Rizzi", "President of the
+    Commission, Ursula von der Leyen"), not as the object of a preposition ("the lawyer for
+    John Smith")."""
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        toks = toks[:-1]
+    k = len(toks)
+    while k > 0 and (_is_name_token(toks[k - 1]) or (toks[k - 1].text == "-" and k > 1 and k < len(toks))):
+        k -= 1
+    run = toks[k:]
+    if len(run) < 2:
+        return None
+    titled = max((i + 1 for i, t in enumerate(run[:-2]) if t.lower_ in ROLE_FAMILY), default=0)
+    if titled:  # "… Development Administrator Samantha Power": the name after the title
+        return run[0].doc[run[titled].i:run[-1].i + 1]
+    ents = [e for e in run[0].doc.ents if e.label_ == "PERSON" and run[0].i < e.start and e.end == run[-1].i + 1]
+    if ents:  # "Marshal of the District of California Don Keefe": the office's last word, then the name
+        return ents[-1]
+    if k > 0 and toks[k - 1].pos_ == "ADP":
+        return None
+    if not any(t.ent_type_ == "PERSON" for t in run) and not (k > 0 and (toks[k - 1].text == "," or toks[k - 1].lower_ in ROLE_FAMILY or run[0].lower_ in ROLE_FAMILY)):
+        # A run of capitalised words is a person's name when the recogniser says so, or
+        # when a comma or a title sets it off from what comes before.
+        if not any(t.lower_ in ROLE_FAMILY for t in run[:-2]):
+            return None
+    return run[0].doc[run[0].i:run[-1].i + 1]
+
+
 def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi: int, cue: str | None) -> Cue:
     """The cue whose speaker is the noun phrase of `subj` (within tokens [lo, hi))."""
     if subj is None:
@@ -190,7 +261,15 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
                 return Cue(sieve, cue)
             subj = prev[-1]
         lo = min(lo, subj.left_edge.i)
+    sender = _message_sender(subj)
+    if sender is not None:
+        subj, lo = sender, min(lo, sender.left_edge.i)
     span = _mention_span(subj, lo, hi)
+    we = next((t for t in span if t.lower_ in ("we", "us")), None)
+    if we is not None and we.i + 1 < min(hi, len(doc)):
+        nxt = doc[we.i + 1]  # "we Irish say", however the parser hung the two words
+        if nxt.ent_type_ == "NORP" or nxt.tag_ == "NNS":
+            return Cue(sieve, cue, clean_mention(doc[we.i:nxt.i + 1].text), Kind.GROUP, "the " + nxt.text)
     kind, name = classify(span)
     # "Act Advocate, Francesca Mani, said": an appositive person names the speaker.
     for child in subj.children:
@@ -199,6 +278,8 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
             app_kind, app_name = classify(app)
             if app_kind is Kind.NAME:
                 return Cue(sieve, cue, clean_mention(app.text) or None, app_kind, app_name)
+    if name:
+        name = re.sub(r"(?<=\w)(?:\u2019|')s$", "", name)
     return Cue(sieve, cue, clean_mention(span.text) or None, kind, name)
 
 
@@ -276,6 +357,19 @@ def phrase_right(ctx: QuoteContext) -> Cue | None:
     return None
 
 
+#: A quote of at most this many words inside a sentence is a partial quote.
+SHORT_WORDS = 4
+
+
+def _mid_sentence(ctx: QuoteContext) -> bool:
+    """Is the quote inside a sentence, after words of it that do not introduce it?"""
+    w = ctx.left
+    if w is None:
+        return False
+    toks = w.tokens()
+    return bool(toks) and not toks[-1].is_punct and not toks[-1].is_quote
+
+
 def right_verb(ctx: QuoteContext) -> Cue | None:
     """“…,” the President said. / “…,” said Mrs. Trump. / “…,” Flynn, a top surrogate, said."""
     w = ctx.right
@@ -296,8 +390,12 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
         return None
     else:
         reach, any_verb = 3, False
-    if window and (window[0].pos_ in ("SCONJ", "ADP", "CCONJ") or window[0].lower_ in ("when", "as", "which")):
+    if window and (window[0].pos_ in ("SCONJ", "ADP", "CCONJ") or window[0].lower_ in ("when", "as", "which", "whose")):
         return None
+    if _mid_sentence(ctx) and len(ctx.words.split()) <= SHORT_WORDS:
+        # A few words quoted inside a sentence ("the spacecraft “Clipper,” whose first
+        # flight is scheduled …"): only a reporting verb after them reports them.
+        any_verb = False
     # Past the usual reach only a reporting verb counts, after a long appositive:
     # "…,” Scott Pruitt, the Republican attorney general of Oklahoma, said.
     far = 30 if any_verb else reach
@@ -310,12 +408,23 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
         if subj is not None and subj.i > t.i and k > 0:
             subj = _nearest_noun_before(t, lo, first=True) or subj  # "…,” Flynn, a surrogate, said Thursday
         sieve = "inverted-verb" if k == 0 else "right-verb"  # “…,” said Mrs. Trump
+        if k == 0:
+            named = _person_after(t, end)
+            if named is not None:  # “…,” says Ben Wright, Acme Founder and Chairman
+                return replace(named, sieve=sieve)
         if subj is None and k == 0:
             subj = _after_verb_subject(t, end)
         if subj is None and k > 0:
             subj = _nearest_noun_before(t, lo, first=True)
-        if subj is not None:
-            return mention_cue(sieve, t, subj, lo, end, t.text)
+        found = mention_cue(sieve, t, subj, lo, end, t.text) if subj is not None else None
+        if k == 0 and (found is None or found.kind in (Kind.ORG, Kind.ROLE)):
+            # “…,” said Acme Co-Founder, Jane Doe: the person after the organisation's title.
+            after = [x for x in doc[t.i + 1:end] if not x.is_space]
+            named = _trailing_name(after) if not any(x.is_quote for x in after) else None
+            if named is not None:
+                return Cue(sieve, t.text, clean_mention(named.text), Kind.NAME, named.text)
+        if found is not None:
+            return found
     return None
 
 
@@ -337,9 +446,21 @@ def _quoting_verb(t: Token, lo: int, hi: int) -> Cue | None:
     if t.lower_ not in QUOTING_FORMS or t.pos_ != "VERB":
         return None
     obj = next((c for c in t.children if c.dep_ in ("dobj", "obj") and lo <= c.i < hi), None)
+    if obj is not None and obj.lower_ in PRONOUNS:
+        return Cue("quoting-verb", t.text, obj.text, Kind.QUOTED)  # "I'm quoting him again"
     if obj is not None:
         return mention_cue("quoting-verb", t, obj, lo, hi, t.text)
     return Cue("quoting-verb", t.text, None, Kind.QUOTED)
+
+
+def _person_after(verb: Token, end: int) -> Cue | None:
+    """The person named right after an inverted verb: says Ben Wright, Acme Founder."""
+    doc = verb.doc
+    first = next((x for x in doc[verb.i + 1:end] if not x.is_space and x.pos_ != "DET"), None)
+    if first is None or first.ent_iob_ != "B" or first.ent_type_ != "PERSON":
+        return None
+    ent = next(e for e in doc.ents if e.start == first.i)
+    return Cue("inverted-verb", verb.text, clean_mention(ent.text), Kind.NAME, ent.text)
 
 
 def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
@@ -347,6 +468,10 @@ def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
     if not is_reporting(t):
         return None
     subj = _verb_subject(t, lo, hi)
+    if subj is not None and subj.i > t.i:
+        named = _person_after(t, hi)
+        if named is not None:  # “A,” says Ben Wright, Acme Founder. “B …”
+            return replace(named, sieve="left-verb")
     if subj is None:
         # "…, he said, “to help.”": a conjunct or participle shares its head's subject.
         head = t.head
@@ -381,23 +506,53 @@ def _label(w: Window | None) -> Cue | None:
     if w is None:
         return None
     toks = w.tokens()
-    if not toks or toks[-1].text != ":" or len(toks) > 25 or any(t.pos_ == "VERB" for t in toks):
-        return None
+    if not toks or not toks[-1].text.endswith(":") or len(toks) > 25 or any(t.pos_ == "VERB" for t in toks):
+        return None  # ("):" is one token after "Senator Jane Roe (ID")
     span = w.doc[toks[0].i:toks[-1].i]
-    label = clean_mention(span.text)
-    if not label:
-        return None
+    label = clean_mention(re.sub(r"\s*\([^()]*\)?\s*$", "", span.text))  # "(ID)", "(R-Utah)"
+    if not re.search(r"[^\W\d_]{2}", label):
+        return None  # no word in it: a list marker, a closing mark
     kind, name = classify(span)
     ents = [e for e in span.ents if e.label_ == "PERSON"]
     if ents:
-        return Cue("label", ":", label + ":", Kind.LABEL, ents[0].text)
+        return Cue("label", ":", label, Kind.LABEL, ents[0].text)
     if kind in (Kind.ROLE, Kind.AUTHOR):
-        return Cue("label", ":", label + ":", kind)
-    return Cue("label", ":", label + ":", Kind.LABEL, name or label)
+        return Cue("label", ":", label, kind)
+    return Cue("label", ":", label, Kind.LABEL, name or label)
+
+
+def _label_line(w: Window | None) -> Cue | None:
+    """A short line over the quote naming its speaker, with no verb: "Jane Roe, Chair of
+    the Caucus" in a round-up of statements."""
+    if w is None:
+        return None
+    toks = w.tokens()
+    if not toks or len(toks) > 30 or toks[-1].text in (".", "!", "?", ":") or any(t.pos_ in ("VERB", "AUX") for t in toks):
+        return None
+    span = w.doc[toks[0].i:toks[-1].i + 1]
+    ents = [e for e in span.ents if e.label_ == "PERSON"]
+    if not ents or ents[0].start > toks[0].i + 3:
+        return None  # the line must open with the person's name
+    return Cue("label-line", None, clean_mention(span.text), Kind.LABEL, ents[0].text)
+
+
+def _colon_clause(w: Window | None) -> Cue | None:
+    """A clause that ends in a colon at the quote introduces it whatever its verb: "the
+    journalists hollered from a distance: “…”", "families will offer the toast: “…”"."""
+    if w is None:
+        return None
+    toks = w.tokens()
+    if not toks or not toks[-1].text.endswith(":"):
+        return None
+    for t in reversed(toks):
+        if t.pos_ == "VERB":
+            subj = _verb_subject(t, w.lo, w.hi)
+            return mention_cue("colon-clause", t, subj, w.lo, w.hi, t.text) if subj is not None else None
+    return None
 
 
 def left_verb(ctx: QuoteContext) -> Cue | None:
-    return _left_cue(ctx.left)
+    return _left_cue(ctx.left) or _colon_clause(ctx.left)
 
 
 def label(ctx: QuoteContext) -> Cue | None:
@@ -407,7 +562,9 @@ def label(ctx: QuoteContext) -> Cue | None:
 def lead_in(ctx: QuoteContext) -> Cue | None:
     """A paragraph ending in a colon introduces the paragraph that opens with the quote."""
     found = _left_cue(ctx.lead) or _label(ctx.lead)
-    return replace(found, sieve="lead-in") if found is not None else None
+    if found is not None:
+        return replace(found, sieve="lead-in")
+    return _label_line(ctx.lead)
 
 
 _INLINE_LABEL = re.compile(r"^\s*([A-Z][A-Z.'\u2019 -]{1,40}[A-Z.]):\s")
@@ -418,7 +575,7 @@ def inline_label(ctx: QuoteContext) -> Cue | None:
     m = _INLINE_LABEL.match(ctx.words)
     if not m or m.group(1).lower() in RUBRICS:
         return None
-    return Cue("inline-label", ":", m.group(1) + ":", Kind.LABEL, m.group(1).title())
+    return Cue("inline-label", ":", m.group(1), Kind.LABEL, m.group(1).title())
 
 
 #: The cue sieves, strongest first.

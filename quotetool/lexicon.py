@@ -13,7 +13,7 @@ import re
 
 #: Verbs that report speech or writing ("said", "stressed", "tweeted").
 REPORTING_VERBS = frozenset("""
-accuse acknowledge add admit advise affirm agree allege announce answer applaud argue ask assert
+accuse acknowledge add admit proclaim tout advise affirm agree allege announce answer applaud argue ask assert
 assure begin believe blast boast brag call caution chant charge claim clarify close comment
 complain concede conclude condemn confirm contend continue counter criticise criticize cry
 declare demand deny describe disclose elaborate emphasise emphasize estimate explain express
@@ -55,10 +55,11 @@ ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "u.s", "jr", "sen", "g
 
 # --- mentions --------------------------------------------------------------------------------
 
-PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them", "it", "you"})
+PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them", "it", "you",
+                      "his", "their", "its", "my", "our"})  # possessives: "his letter says"
 #: Pronouns that name no one person: a group, the listener, "it is said".
-GROUP_PRONOUNS = frozenset({"they", "them", "you", "it"})
-FIRST_PERSON = frozenset({"i", "we"})
+GROUP_PRONOUNS = frozenset({"they", "them", "you", "it", "their", "its"})
+FIRST_PERSON = frozenset({"i", "we", "my", "our"})
 #: Relative pronouns: "Clinton, who said …" points back to the noun before.
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 #: Messages whose words are their sender's: "The message reads", "a letter by Jane Roe".
@@ -87,10 +88,16 @@ ROLE_FAMILY = {
     "adviser": "advisor", "coordinator": "coordinator", "chief": "chief", "candidate": "candidate",
     "nominee": "candidate", "attorney": "attorney", "general": "general", "judge": "judge",
     "justice": "judge", "press": "spokesperson", "mp": "representative", "deputy": "deputy",
+    # Offices of prosecutors, police and local government, common in their releases.
+    "prosecutor": "prosecutor", "sheriff": "sheriff", "marshal": "marshal", "supervisor": "supervisor",
+    "superintendent": "superintendent", "councilmember": "councilmember", "councilman": "councilmember",
+    "councilwoman": "councilmember", "commander": "commander", "founder": "founder",
+    "co-founder": "founder", "cfo": "cfo", "coo": "coo", "cto": "cto",
 }
 #: Words that may sit inside a role phrase ("Prime Minister", "Deputy Secretary of State").
 ROLE_WORDS = frozenset(ROLE_FAMILY) | {"prime", "foreign", "first", "vice", "acting", "state", "of", "the",
-                                       "assistant", "senior", "deputy", "executive", "general", "u.s."}
+                                       "assistant", "senior", "deputy", "executive", "general", "u.s.",
+                                       "officer", "founder", "co-founder"}
 #: Name suffixes: "Martin Luther King Jr."
 NAME_SUFFIXES = ("jr", "sr", "ii", "iii", "iv")
 #: Lower-case particles inside names: "Ursula von der Leyen".
@@ -126,7 +133,8 @@ is are was were will would has have had not no than but or vs
 #: Paragraph labels that name no one: "MYTH: The bill “hurts families.”" quotes a claim
 #: without a source.
 RUBRICS = frozenset({"myth", "fact", "claim", "reality", "truth", "q", "a", "question", "answer", "note",
-                     "update", "background", "editor's note", "editor\u2019s note", "fact check"})
+                     "update", "background", "editor's note", "editor\u2019s note", "fact check", "video", "watch",
+                     "listen", "photo", "photos", "read more", "related", "see also"})
 #: Part-of-speech tags before a short quote that make it a name or a so-called term:
 #: the "reset", so-called "experts", our nation's "oldest service", as "Police Week".
 SCARE_LEFT_POS = frozenset({"DET", "ADJ", "ADP", "PRON", "PART", "NUM"})
@@ -139,3 +147,27 @@ def bare(token: str) -> str:
     """Lower case, without edge punctuation or a possessive ending."""
     t = token.lower().strip(".,;:")
     return re.sub(r"(?:\u2019|')s?$", "", t)
+
+#: Words just before an opening mark that make the quoted words a name or a term, not
+#: speech: the word “Children”, nicknamed “Tayra”, the inscription “Glory to Ukraine!”.
+TERM_MARKERS = frozenset("""
+word term terms phrase expression slogan slogans hashtag motto inscription inscriptions nicknamed
+titled entitled headlined captioned theme codenamed code-named marathon
+""".split())
+
+#: Parts of a legal text: quoted words introduced by them ("a new section 11 to read as
+#: follows:", "subsection (d) is amended to read") are the text of a law, not speech.
+LEGAL_PARTS = frozenset("""
+section sections subsection subsections paragraph paragraphs subparagraph subparagraphs clause
+clauses article articles provision provisions chapter chapters title annex schedule amendment
+amendments heading definition definitions
+""".split())
+
+#: Documents that speak for themselves: “The indictment alleges …”, “the lawsuit asserts …”.
+#: Their words are the document's (“the indictment”) unless an author is named with them
+#: (“the GAO report”, “Smith's memo”).
+DOCUMENT_NOUNS = frozenset("""
+indictment indictments complaint complaints lawsuit lawsuits suit affidavit affidavits filing
+filings petition motion ruling verdict judgment opinion memo memorandum memos report reports
+study studies survey audit review analysis document documents advertisement ad ads
+""".split())

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Sequence
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .lexicon import (HEADLINE_WORDS, HONORIFICS, LEADING_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
+from .lexicon import (DEMONYM_ENDINGS, HEADLINE_WORDS, HONORIFICS, LEADING_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
                       NOT_NAME_WORDS, ROLE_FAMILY, ROLE_WORDS, bare)
 
 if TYPE_CHECKING:
@@ -50,6 +51,11 @@ def strip_titles(name: str) -> str:
     return " ".join(toks).strip(" ,.:;\u2019'")
 
 
+def fold(word: str) -> str:
+    """`word` without its accents: "safaí" -> "safai"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def surname(name: str) -> str:
     toks = tokens_of(strip_titles(name))
     while toks and bare(toks[-1]) in NAME_SUFFIXES:
@@ -74,12 +80,18 @@ class NameIndex:
     header_names: list[str] = field(default_factory=list)
     #: who the header says wrote or gave the text: "Remarks by President Biden ..."
     author: str | None = None
+    #: the person the headline or header summary opens with ("Jane Roe sent greetings …")
+    lead_subject: str | None = None
     # Answers computed once the index is built (it does not change after build_index).
     _fullest_memo: dict[str, str] = field(default_factory=dict, repr=False)
     _strong_memo: set[str] | None = field(default=None, repr=False)
     _first_memo: dict[str, int] | None = field(default=None, repr=False)
+    _folded_memo: dict[str, Counter[str]] | None = field(default=None, repr=False)
     #: (offset, name) of people in subject position in the parsed text, in order
     subjects: list[tuple[int, str]] = field(default_factory=list)
+    #: acronym -> the full name the text spells out beside it: "GAO" -> "Government
+    #: Accountability Office", from "the Government Accountability Office (GAO)"
+    acronyms: dict[str, str] = field(default_factory=dict)
     #: full-name forms known to be people's
     person_forms: set[str] = field(default_factory=set)
     #: surnames seen with a role, an honorific or a speaker label
@@ -89,6 +101,7 @@ class NameIndex:
                  evidence: bool = False) -> None:
         self._fullest_memo.clear()
         self._strong_memo = None
+        self._folded_memo = None
         name = strip_titles(name)
         toks = tokens_of(name)
         # "Russian Federation Vladimir Putin" -> "Vladimir Putin"; "Union State's" -> nothing;
@@ -120,7 +133,7 @@ class NameIndex:
     def _fullest(self, name: str) -> str:
         name = strip_titles(name)
         sur = surname(name).lower()
-        cands = self.forms.get(sur)
+        cands = self._by_folded().get(fold(sur))  # all spellings: "Safai" -> "Ahsha Safaí"
         if len(tokens_of(name)) == 1 and not any(len(tokens_of(c)) > 1 for c in cands or ()):
             # A first name alone ("Bob"): the person whose full name starts with it.
             first = name.lower()
@@ -130,8 +143,8 @@ class NameIndex:
                 return self.fullest(max(owners, key=lambda c: self.person_counts[surname(c).lower()]))
         if not cands:
             return name
-        given = {t.lower() for t in tokens_of(name)}
-        fitting = [c for c in cands if given <= {t.lower() for t in tokens_of(c)}] or [name]
+        given = {fold(t.lower()) for t in tokens_of(name)}
+        fitting = [c for c in cands if given <= {fold(t.lower()) for t in tokens_of(c)}] or [name]
         # A form known to be a person's (role phrase, label, entity) beats a bare
         # capitalised run, which may have swallowed a ministry ("Infrastructure Irina ...").
         full_person = [c for c in fitting if c in self.person_forms and len(tokens_of(c)) > 1]
@@ -139,6 +152,14 @@ class NameIndex:
         # Longest form that is not absurdly long (a run that swallowed other words).
         fitting = [c for c in fitting if len(tokens_of(c)) <= 4] or fitting
         return max(fitting, key=lambda c: (len(tokens_of(c)), cands.get(c, 0)))
+
+    def _by_folded(self) -> dict[str, Counter[str]]:
+        """The forms by surname without accents, built once the index is complete."""
+        if self._folded_memo is None:
+            self._folded_memo = {}
+            for sur, forms in self.forms.items():
+                self._folded_memo.setdefault(fold(sur), Counter()).update(forms)
+        return self._folded_memo
 
     def _strong(self) -> set[str]:
         """Surnames surely of people: a one-word name that only the entity recogniser
@@ -162,9 +183,12 @@ class NameIndex:
 
     def main_person(self) -> str | None:
         """The person the document is about: the header's author ("Remarks by President
-        Biden"), else the most mentioned, a mention in the header counting double."""
+        Biden"), else the person the headline opens with, else the most mentioned, a
+        mention in the header counting double."""
         if self.author:
             return self.fullest(self.author)
+        if self.lead_subject:
+            return self.lead_subject
         strong = self._strong()
         counts = Counter({s: self.person_counts[s] for s in strong})
         for sur in {surname(h).lower() for h in self.header_names} & strong:
@@ -180,9 +204,12 @@ class NameIndex:
             return None
         hint = hint.lower()[:5]
         if hint:
+            # "the Russian head of state" is none of the presidents whose role phrase
+            # names another country ("US President George W. Bush").
             matched = [c for c in cands if hint in c[2].lower()]
-            if matched:
-                cands = matched
+            cands = matched or [c for c in cands if not re.search(r"\b(?:U\.?S\.?|[A-Z][a-z]+(?:ian|an|ese|ish))\b", c[2])]
+            if not cands:
+                return None
         score: Counter[str] = Counter()
         for off, name, _ in cands:
             score[surname(name).lower()] += 1 + self.person_counts[surname(name).lower()]
@@ -193,12 +220,28 @@ class NameIndex:
         k = bisect.bisect_left(self.subjects, (offset, ""))
         return self.subjects[k - 1] if k > 0 else None
 
-    def nearest_person(self, offset: int) -> str | None:
-        """The person named last before `offset` (outside quotes)."""
+    def is_person(self, name: str) -> bool:
+        """Is `name` surely a person's (not a one-word entity the recogniser guessed)?"""
+        return surname(name).lower() in self._strong()
+
+    def first_person_between(self, lo: int, hi: int) -> str | None:
+        """The first person surely named in [lo, hi) (outside quotes)."""
         strong = self._strong()
+        k = bisect.bisect_left(self.person_positions, (lo, ""))
+        for off, sur in self.person_positions[k:k + 50]:
+            if off >= hi:
+                break
+            if sur in strong:
+                return self.fullest(sur)
+        return None
+
+    def nearest_person(self, offset: int, besides: str | None = None) -> str | None:
+        """The person named last before `offset` (outside quotes), other than `besides`."""
+        strong = self._strong()
+        other = surname(besides).lower() if besides else None
         k = bisect.bisect_left(self.person_positions, (offset, ""))
         for _, sur in reversed(self.person_positions[max(0, k - 50):k]):
-            if sur in strong:
+            if sur in strong and sur != other:
                 return self.fullest(sur)
         return None
 
@@ -300,6 +343,12 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
     for m in _SPEAKER_LABEL.finditer(view):
         idx.add_form(m.group(1), person=True, offset=m.start(), evidence=True)
     for off, name in person_ents:
+        toks = tokens_of(name)
+        if len(toks) >= 3 and re.search(r"\b(?:of|to|for|at)\s+$", view[max(0, off - 5):off]):
+            # "Minister of Agriculture Jane Roe", "Ambassador to France Jane Roe": the
+            # recogniser took the office's last word into the name.
+            name = " ".join(toks[1:])
+            off += len(toks[0]) + 1
         idx.add_form(name, person=True, offset=off)
     idx.person_positions.sort()
     # Count every occurrence of each known person's surname.
@@ -324,9 +373,70 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
         if isinstance(title, str):
             by = _BY_AUTHOR.search(re.sub(r"\s+", " ", title))
             if by:
-                idx.author = re.sub(r"(?:\u2019|')s?$", "", strip_titles(by.group(1))) or None
+                words = tokens_of(re.sub(r"(?:\u2019|')s?$", "", strip_titles(by.group(1))))
+                # A Title Case title runs on past the name ("Remarks by Vice President Harris
+                # Highlighting …"): end the name at the last word the text itself names, if
+                # it names any.
+                known = [fold(bare(w)) in idx._by_folded() for w in words]
+                while len(words) > 1 and any(known) and not known[-1]:
+                    words.pop()
+                    known.pop()
+                idx.author = " ".join(words) or None
+    for m in _ACRONYM.finditer(view):
+        words, acronym = m.group(1).split(), m.group(2)
+        # The full name is the run of words whose initials spell the acronym.
+        for k in range(len(words)):
+            caps = "".join(w[0] for w in words[k:] if w[:1].isupper())
+            if caps == acronym and words[k][:1].isupper():
+                idx.acronyms.setdefault(acronym, " ".join(words[k:]))
+                break
     idx.subjects = _subjects(parsed, exclude, idx)
+    lead = _title_subject(header, idx)
+    if lead:
+        idx.subjects.insert(0, (-1, lead))
+        idx.lead_subject = lead
     return idx
+
+
+_ACRONYM = re.compile(r"((?:[A-Z][\w&'.-]*[ \n]+(?:(?:of|for|and|the|on)[ \n]+)*){1,8})\(([A-Z]{2,6})\)")
+
+
+def _title_subject(header: dict | None, index: NameIndex) -> str | None:
+    """The person a headline or a header summary opens with ("Acting President Vladimir
+    Putin proposed …", "Jane Roe Sends Greetings …"): the subject of the release's first
+    sentence, which a later "he" or "his letter" points back to."""
+    for key in ("title", "summary"):
+        value = (header or {}).get(key)
+        if not isinstance(value, str):
+            continue
+        value = " ".join(value.split())
+        m = _CAP_RUN.match(value)
+        if not m:
+            continue
+        name = strip_titles(m.group(0))
+        if not name or bare(tokens_of(name)[-1]) in ROLE_FAMILY:
+            continue  # "The Irish President sent …": a role, not a name
+        # In a sentence-case headline a name followed by a lower-case verb is its subject;
+        # in a Title Case one only a name known to be a person's counts.
+        rest = re.findall(r"[A-Za-z]+", value[m.end():])
+        sentence = (len(tokens_of(name)) > 1 and bool(rest) and rest[0].islower()
+                    and sum(w[0].isupper() for w in rest) < 0.5 * len(rest)
+                    and not any(bare(t) in NOT_NAME_WORDS or bare(t) in HEADLINE_WORDS for t in tokens_of(name)))
+        if sentence:
+            index.add_form(name, person=True, evidence=True)
+        if sentence or surname(name).lower() in index._strong():
+            return index.fullest(name)
+    for key in ("title", "summary"):
+        value = (header or {}).get(key)
+        m = _ROLE_OPENING.match(" ".join(value.split())) if isinstance(value, str) else None
+        if m and m.group(2).lower() in ROLE_FAMILY:
+            # "The Russian President sent greetings …" names no one: the description is
+            # the best the document gives (the guidelines' rule for unnamed speakers).
+            return "the " + m.group(1)
+    return None
+
+
+_ROLE_OPENING = re.compile(r"The ((?:[A-Z][a-z]+ ){0,2}([A-Z][a-z]+)) [a-z]+(?: [a-z]+)* ")
 
 
 def _subjects(parsed: Sequence[tuple[int, Doc]], exclude: Sequence[tuple[int, int]],
@@ -348,7 +458,10 @@ def _subjects(parsed: Sequence[tuple[int, Doc]], exclude: Sequence[tuple[int, in
         for tok in doc:
             if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in ROLE_FAMILY and not tok.ent_type_ \
                     and not inside(lo + tok.idx):
-                holder = index.role_holder(ROLE_FAMILY[tok.lower_])
+                # "The Belarusian president": the demonym picks the holder.
+                hint = next((c.lower_ for c in tok.children if c.dep_ == "amod"
+                             and c.lower_.endswith(DEMONYM_ENDINGS)), "")
+                holder = index.role_holder(ROLE_FAMILY[tok.lower_], hint=hint)
                 if holder:
                     out.append((lo + tok.idx, holder))
     out.sort()

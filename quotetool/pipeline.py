@@ -159,27 +159,32 @@ def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bo
     return doc
 
 
-def _extract_batch(nlp: Language, items: Sequence[Item], options: Options) -> list[Document | Failure]:
-    """Plan every text, parse all their segments in one nlp.pipe call, attribute each.
-    A Failure among the items (an input that could not be read) comes back as it is."""
+def _plan(item: Item, header: bool) -> Plan | Failure:
+    """The item's plan; an item that already failed (could not be read) stays as it is."""
+    if isinstance(item, Failure):
+        return item
+    try:
+        return make_plan(item[1], header)
+    except Exception as e:  # a bug must cost one document, not the batch
+        return Failure(item[0], f"internal error: {type(e).__name__}: {e}")
+
+
+def _extract_batch(nlp: Language, items: Sequence[Item], options: Options,
+                   plans: Sequence[Plan | Failure] | None = None) -> list[Document | Failure]:
+    """Plan every text (unless `plans` are given), parse all their segments in one
+    nlp.pipe call, attribute each. A Failure among the items (an input that could not
+    be read) comes back as it is."""
     from .speakers import attribute
 
-    plans: list[Plan | Failure] = []
-    for item in items:
-        if isinstance(item, Failure):
-            plans.append(item)
-            continue
-        id_, text, _ = item
-        try:
-            plans.append(make_plan(text, options.header))
-        except Exception as e:  # a bug must cost one document, not the batch
-            plans.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
+    if plans is None:
+        plans = [_plan(item, options.header) for item in items]
     pieces = [piece for p in plans if isinstance(p, Plan) for piece in p.pieces()]
     try:
         parsed = iter(list(_parse(nlp, pieces, options.batch_size)))
     except Exception:
         if len(items) > 1:  # find the one text the parser can't take; the others go on
-            return [r for item in items for r in _extract_batch(nlp, [item], options)]
+            return [r for item, plan in zip(items, plans)
+                    for r in _extract_batch(nlp, [item], options, [plan])]
         item0, plan0 = items[0], plans[0]
         if isinstance(item0, Failure):
             return [item0]
@@ -221,16 +226,48 @@ def _given_up(item: Item, reason: str) -> Failure:
 
 
 def _chunks(items: Iterable[Item], size: int, max_chars: int = 2_000_000) -> Iterator[list[Item]]:
+    """Chunks of `size` items (or `max_chars` characters) for the workers; the first ones
+    smaller (1, 2, 4, ...), so the first records go out as soon as the first documents
+    are done rather than after a whole batch."""
     chunk: list[Item] = []
     chars = 0
+    goal = 1
     for item in items:
         chunk.append(item)
         chars += 0 if isinstance(item, Failure) else len(item[1])
-        if len(chunk) >= size or chars >= max_chars:
+        if len(chunk) >= min(goal, size) or chars >= max_chars:
             yield chunk
             chunk, chars = [], 0
+            goal *= 2
     if chunk:
         yield chunk
+
+
+def _planned_chunks(items: Iterable[Item], header: bool,
+                    size: int) -> Iterator[tuple[list[Item], list[Plan | Failure]]]:
+    """One process: documents planned as they are read, in chunks that give the parser
+    about `size` pieces at a time (its efficient batch), not `size` documents. A chunk
+    goes as soon as it has that many pieces (the first ones 1, 2, 4, ...) or nothing to
+    parse, so each record (and each Failure) goes out, and the progress moves, a
+    document or two at a time."""
+    chunk: list[Item] = []
+    plans: list[Plan | Failure] = []
+    pieces = chars = 0
+    goal = 1
+    for item in items:
+        plan = _plan(item, header)
+        chunk.append(item)
+        plans.append(plan)
+        if isinstance(plan, Plan):
+            pieces += len(plan.segments)
+            chars += sum(hi - lo for lo, hi in plan.segments)
+        if pieces == 0 or pieces >= min(goal, size) or chars >= PARSE_BATCH_CHARS or len(chunk) >= size:
+            yield chunk, plans
+            if pieces:
+                goal *= 2
+            chunk, plans, pieces, chars = [], [], 0, 0
+    if chunk:
+        yield chunk, plans
 
 
 def cpu_count() -> int:
@@ -270,8 +307,8 @@ def extract_many(
     processes = opts.processes()
     if processes <= 1:
         nlp = nlp or load_nlp(opts.model)
-        for chunk in _chunks(items, opts.batch_size):
-            yield from _extract_batch(nlp, chunk, opts)
+        for chunk, plans in _planned_chunks(items, opts.header, opts.batch_size):
+            yield from _extract_batch(nlp, chunk, opts, plans)
         return
     from .pool import PoolError, supervised_map
 

@@ -1,8 +1,8 @@
 """Plan the work for one text before any parsing: header, clean view, quotes, pieces to parse.
 
 Pure string code (no spaCy). The plan says which pieces of the text the parser
-must read: only paragraphs that hold a quote (plus a lead-in paragraph ending in
-a colon), with the quotes' own words blanked, and long paragraphs only in
+must read: only paragraphs that hold a quote (plus the paragraph that introduces
+a quote opening the next one, and the lead paragraph), with the quotes' own words blanked, and long paragraphs only in
 windows around their quote marks. Every piece keeps the text's offsets.
 """
 
@@ -67,14 +67,39 @@ def _blank_quotes(view: str, spans: list[QuoteSpan]) -> str:
     return "".join(out)
 
 
+#: A paragraph this short, with no closing punctuation, may be a label line over a
+#: quote ("Jane Roe, Chair of the Caucus" in a round-up of statements).
+LABEL_LINE_CHARS = 160
+
+
+def introduces(paragraph: str) -> bool:
+    """Can this paragraph introduce a quote that opens the next one: a lead-in ending in
+    a colon, or a short label line with no closing punctuation?"""
+    para = paragraph.rstrip()
+    return para.endswith(":") or (len(para) <= LABEL_LINE_CHARS and not para.endswith(
+        (".", "!", "?", ",", ";", "\u201d", '"', "\u2019", "'", ")", "]")))
+
+
+def _lead(view: str, paras: list[tuple[int, int]]) -> int:
+    """The lead paragraph: the first of the first three that reads as a sentence (a
+    headline the header parser did not take has no closing stop)."""
+    for i, (lo, hi) in enumerate(paras[:3]):
+        if hi - lo > 40 and view[lo:hi].rstrip()[-1:] in ".!?":
+            return i
+    return 0
+
+
 def make_plan(text: str, header: bool) -> Plan:
     release = parse_release(text) if header else Release({}, 0)
     view = _blank_header(clean_view(text), release.body_start)
     spans = find_quote_spans(view)
     paras = paragraphs(view)
-    # One pass over the spans: each paragraph's quotes, and the lead-in paragraphs (a
-    # paragraph ending in ":" before one that opens with a quote) to parse as well.
-    by_para: dict[int, list[QuoteSpan]] = {}
+    # One pass over the spans: each paragraph's quotes, plus the paragraphs parsed for
+    # context. The lead paragraph names who the release is about and who sent what it
+    # quotes ("Jane Roe sent greetings to …"): parsed whenever there is a quote to
+    # attribute. A paragraph that introduces a quote opening the next one (a lead-in
+    # ending in ":", a label line) is parsed as well.
+    by_para: dict[int, list[QuoteSpan]] = {_lead(view, paras): []} if spans else {}
     for q in spans:
         quotes = by_para.setdefault(q.paragraph, [])
         quotes.append(q)
@@ -82,7 +107,7 @@ def make_plan(text: str, header: bool) -> Plan:
             lo = paras[q.paragraph][0]
             if view[lo:q.open_mark].strip() == "":
                 prev = paras[q.paragraph - 1]
-                if view[prev[0]:prev[1]].rstrip().endswith(":"):
+                if introduces(view[prev[0]:prev[1]]):
                     by_para.setdefault(q.paragraph - 1, [])
     segments: list[tuple[int, int]] = []
     for i in sorted(by_para):

@@ -24,12 +24,13 @@ _SENTENCE_END = ".!?"
 _OPEN_LEFT = "([{\u2014\u2013-/:;" + DOUBLE_MARKS + SINGLE_MARKS
 _GLUE_LEFT = ".,;:!?"
 
-# A paragraph ends at a blank line (whitespace only), before a Markdown list item, or
-# where a line that ends a sentence is followed by a line that opens a quote.
+# A paragraph ends at a blank line (whitespace only), before a Markdown list item, where
+# a line that ends a sentence is followed by a line that opens a quote, or by an indented
+# line (the first-line indent of older releases: "…efforts.\n   Frist and Alexander …").
 _PARAGRAPH_BREAK = re.compile(
     r"\n[ \t]*(?:\n[ \t]*)+"
     r"|\n(?=[ \t]*(?:[-*\u2022]|\d{1,3}[.)])[ \t])"
-    r"|(?<=[.!?\u201d\"\u2019)])[ \t]*\n(?=[ \t]*[\u201c\u201e\"\u00ab])")
+    r"|(?<=[.!?\u201d\"\u2019)])[ \t]*\n(?=[ \t]*[\u201c\u201e\"\u00ab]|[ \t]{2,}[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,9 @@ class QuoteSpan:
 
     start: int
     end: int
-    open_mark: int  # offset of the opening mark
+    #: offset of the opening mark; for a paragraph inside a quote that runs over
+    #: several paragraphs with no mark of its own, the paragraph's start (== start)
+    open_mark: int
     close_mark: int | None  # offset of the closing mark; None when unclosed
     paragraph: int  # index of the paragraph it lies in
 
@@ -77,6 +80,20 @@ def _opens(text: str, i: int, lo: int, hi: int) -> bool:
     if left.isspace() or left in _OPEN_LEFT:
         return True
     return left in _GLUE_LEFT and (right.isalnum() or right in "[(\u2026")
+
+
+#: How far a straight mark with space on both sides looks for the mark that closes it.
+_SPACED_REACH = 2000
+
+
+def _spaced_opener(text: str, i: int, lo: int, hi: int) -> bool:
+    """A straight mark with space on both sides (``Senator Roe: " Berkeley needs …."``)
+    opens a quote when the next mark of the paragraph closes one."""
+    left, right = _context(text, i, lo, hi)
+    if text[i] != '"' or not (left.isspace() and right.isspace()):
+        return False
+    j = text.find('"', i + 1, min(hi, i + _SPACED_REACH))
+    return j > i + 2 and _closes(text, j, lo, hi)
 
 
 def _closes(text: str, i: int, lo: int, hi: int) -> bool:
@@ -140,7 +157,8 @@ def _scan_paragraph(text: str, lo: int, hi: int, index: int) -> list[QuoteSpan]:
                 continue
             single_at = None  # a double mark ends any single-mark guess
             if open_at is None:
-                if _opens(text, i, lo, hi) or (ch in _OPENERS and not _closes(text, i, lo, hi)):
+                if _opens(text, i, lo, hi) or (ch in _OPENERS and not _closes(text, i, lo, hi)) \
+                        or _spaced_opener(text, i, lo, hi):
                     open_at, depth = i, 0
                 continue
             # Inside a quote: a mark that opens rather than closes is either a
@@ -185,13 +203,62 @@ def _scan_paragraph(text: str, lo: int, hi: int, index: int) -> list[QuoteSpan]:
     return spans
 
 
+#: A quote carried over more paragraphs than this with no mark is not believed.
+MAX_CARRIED_PARAGRAPHS = 12
+
+
+def _closing_paragraph(text: str, lo: int, hi: int, spans: list[QuoteSpan]) -> int | None:
+    """The closing mark that ends a paragraph which has no opening mark of its own: the
+    last paragraph of a quote carried over paragraph breaks (“A.¶B.¶C.”). Only a mark
+    at the paragraph's very end (punctuation after it at most) counts."""
+    end = hi
+    while end > lo and text[end - 1] in ".,;:!?)" and text[end - 1] not in DOUBLE_MARKS:
+        end -= 1
+    k = end - 1
+    if k <= lo or text[k] not in DOUBLE_MARKS or not _closes(text, k, lo, hi) or _opens(text, k, lo, hi):
+        return None
+    first_mark = next((i for i in range(lo, hi) if text[i] in DOUBLE_MARKS), None)
+    if first_mark != k or any(q.open_mark <= k for q in spans):
+        return None
+    return k
+
+
+def _carry_over(text: str, paras: list[tuple[int, int]], per_para: list[list[QuoteSpan]]) -> None:
+    """Quotes that run over several paragraphs with marks only at their two ends: the old
+    convention's middle paragraphs have no marks at all, and the last ends with the
+    closing mark. A quote that opens its paragraph and is left open there carries over
+    the markless paragraphs that follow to the one that closes it; each paragraph is one
+    quote (the guidelines' rule). Nothing changes when no closing paragraph is found."""
+    for i, spans in enumerate(per_para):
+        if not spans or spans[-1].close_mark is not None:
+            continue
+        first = spans[-1]
+        if text[paras[i][0]:first.open_mark].strip():
+            continue  # a stray mark inside a paragraph, not the start of a long quote
+        middle: list[int] = []
+        for j in range(i + 1, min(len(paras), i + 2 + MAX_CARRIED_PARAGRAPHS)):
+            lo, hi = paras[j]
+            close = _closing_paragraph(text, lo, hi, per_para[j])
+            if close is not None:
+                for m in middle:
+                    s, e = paras[m]
+                    per_para[m].append(QuoteSpan(s, e, s, None, m))
+                s, e = _trim(text, lo, close)
+                if e > s:
+                    per_para[j].insert(0, QuoteSpan(s, e, s, close, j))
+                break
+            if per_para[j] or any(c in DOUBLE_MARKS for c in text[lo:hi]):
+                break
+            middle.append(j)
+
+
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """Every direct-quote span in `text`, in order, without its marks.
 
     `text` should be the clean view (see `textview.clean_view`) or any text of
     the same length; offsets index the original text either way.
     """
-    out: list[QuoteSpan] = []
-    for index, (lo, hi) in enumerate(paragraphs(text)):
-        out.extend(_scan_paragraph(text, lo, hi, index))
-    return out
+    paras = paragraphs(text)
+    per_para = [_scan_paragraph(text, lo, hi, index) for index, (lo, hi) in enumerate(paras)]
+    _carry_over(text, paras, per_para)
+    return [q for spans in per_para for q in spans]

@@ -17,18 +17,12 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-_MONTHS = ("january february march april may june july august september october "
-           "november december").split()
-_MONTH = r"(?:" + "|".join(m.capitalize() for m in _MONTHS) + r"|" + \
-    "|".join(m[:3].capitalize() + r"\.?" for m in _MONTHS) + r")"
-# "March 26, 2000, 12:10" / "26 November 2020" / "2020-11-26" / "Nov. 3, 2020"
-_DATE_LINE = re.compile(
-    r"^\s*(?:(?P<mdy>" + _MONTH + r"\s+\d{1,2},\s+\d{4})|(?P<dmy>\d{1,2}\s+" + _MONTH + r",?\s+\d{4})"
-    r"|(?P<iso>\d{4}-\d{2}-\d{2}))(?:,?\s+(?P<time>\d{1,2}:\d{2}))?\s*$")
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z_ -]{0,30}):\s*(?P<value>.*?)\s*$")
 _ONE_LINE = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s+Source:\s*(?P<source>.+?)\s*$", re.I)
 _KEY_ALIASES = {"headline": "title", "link": "url", "source_url": "url", "location": "place",
@@ -55,23 +49,59 @@ MAX_YAML_CHARS = 64 * 1024
 MAX_VALUE_DEPTH = 32
 
 
+# Two defaults that differ in every field: a field that comes out the same from both was
+# written in the string, one that differs was filled in by the default.
+_DEFAULTS = (datetime(1, 1, 1, 1, 1, 1, 1), datetime(2, 2, 2, 2, 2, 2, 2))
+# A date line is short; a longer line is a sentence that may merely mention a date.
+MAX_DATE_CHARS = 80
+_YEAR = re.compile(r"\d{4}")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=1)
+def _dateutil() -> Any:
+    from dateutil import parser
+
+    return parser
+
+
 def iso_date(value: str) -> str | None:
-    """An ISO 8601 form of a date string, or None when it cannot be read."""
-    value = value.strip().strip("'\"")
-    m = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::\d{2})?)?", value)
-    if m:
-        return m.group(1) + ("T" + m.group(2) if m.group(2) else "")
-    m = _DATE_LINE.match(value)
-    if not m:
+    """An ISO 8601 form of a date string, or None when it is not a whole date.
+
+    Read by python-dateutil ('Sept. 3, 2020', 'Tuesday, March 3, 2021', 'March 3rd, 2021',
+    '3 March 2021', '2022-03-01T20:40:00Z', ...). Year, month and day must all be written,
+    and a year of four digits or a month name must be there ("5 5 5" is no date). The
+    result keeps what was written and no more: a time only when one was given (seconds
+    only when they were), and the time zone when one was given as an offset or "Z".
+    """
+    value = value.strip().strip("'\"").strip()
+    if not value or len(value) > MAX_DATE_CHARS or not any(ch.isdigit() for ch in value):
         return None
-    raw = (m.group("mdy") or m.group("dmy") or "").replace(".", "").replace(",", "")
-    for fmt in ("%B %d %Y", "%d %B %Y", "%b %d %Y", "%d %b %Y"):
+    parser = _dateutil()
+    if not _YEAR.search(value) and not any(parser.parserinfo().month(w) is not None
+                                           for w in _WORD.findall(value)):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a zone name it doesn't know ("CET") is left out
         try:
-            day = datetime.strptime(raw, fmt)
-        except ValueError:
-            continue
-        return day.date().isoformat() + ("T" + m.group("time").zfill(5) if m.group("time") else "")
-    return None
+            a, b = (parser.parse(value, default=d) for d in _DEFAULTS)
+        except (ValueError, OverflowError):  # ParserError is a ValueError
+            return None
+    if (a.year, a.month, a.day) != (b.year, b.month, b.day):
+        return None  # "March 4", "April 2021": not a whole date
+    if a.hour != b.hour:
+        return a.date().isoformat()
+    if a.minute != b.minute:  # "9 am"
+        a = a.replace(minute=0)
+    if a.second != b.second:
+        spec = "minutes"
+    else:  # written seconds come with their fraction, 0 when none was written
+        spec = "microseconds" if a.microsecond else "seconds"
+    return a.isoformat(timespec=spec)
+
+
+def _is_date_line(line: str) -> bool:
+    return iso_date(line) is not None
 
 
 def _lines(text: str, start: int = 0):
@@ -201,7 +231,7 @@ def _one_line(text: str) -> Release | None:
     header: dict[str, Any] = {"date": m.group("date"), "source": m.group("source")}
     pos = _skip_blank(text, first[2])
     line = next(_lines(text, pos))
-    if _DATE_LINE.match(line[0]):
+    if _is_date_line(line[0]):
         header["dateline"] = line[0].strip()
         pos = _skip_blank(text, line[2])
     return Release(_normalise(header), pos)
@@ -212,7 +242,7 @@ def _title_date_place(text: str) -> Release | None:
     if len(lines) < 2:
         return None
     (_, (title, _, _)), (_, (date, _, date_end)) = lines[0], lines[1]
-    if not title.strip() or len(title) > 300 or not _DATE_LINE.match(date):
+    if not title.strip() or len(title) > 300 or not _is_date_line(date):
         return None
     header: dict[str, Any] = {"title": title.strip(), "date": date.strip()}
     pos = date_end

@@ -1,4 +1,5 @@
-"""Write document records (`Document.to_dict()` output) as JSON Lines, JSON, CSV or a Rich table.
+"""Write document records (`Document.to_dict()` output) as JSON Lines, JSON, CSV, TSV, a Rich
+table (`table.py`) or an HTML page (`htmlview.py`).
 
 Every writer takes the stream (or Console) to write to; nothing here looks up sys.stdout.
 Each has `write(record)` and `close()`; `close()` finishes the format (e.g. the JSON array's
@@ -12,13 +13,12 @@ An error record (``{"id", "error"}``, from --errors-as-records) is written like 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import csv
 import io
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
 from rich.console import Console
@@ -31,14 +31,17 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
 from .output import RecordError
 
 Record = dict[str, Any]
 
-CSV_FIELDS = ("id", "start", "end", "speaker", "speaker_mention", "cue", "speaker_source", "quote")
+#: One row per quote. The header's date, title and source are repeated on each row, so a
+#: spreadsheet can sort by date without a join; `quote` (exact) comes last.
+CSV_FIELDS = ("id", "date", "title", "source", "start", "end", "speaker", "speaker_mention", "cue",
+              "speaker_source", "quote_clean", "quote")
+_HEADER_FIELDS = ("date", "title", "source")
 
 # Valid in JSON as raw characters, but: C1 controls can act as terminal escapes (0x9b is
 # CSI), U+2028/U+2029/U+0085 split lines for str.splitlines() readers of JSONL, and lone
@@ -61,7 +64,7 @@ class RenderError(RecordError):
     """A record that can't be rendered in the chosen format: that document's failure only."""
 
 
-def _render(fmt: str, make: Callable[[], str]) -> str:
+def render_record(fmt: str, make: Callable[[], str]) -> str:
     """`make()`, with any failure turned into a RenderError (nothing has been written yet)."""
     try:
         return make()
@@ -85,7 +88,7 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
-def dumps(record: Record) -> str:
+def dumps(record: Any) -> str:
     """One-line JSON for any record: non-ASCII kept, unsafe characters escaped.
 
     Always valid JSON: NaN and infinities (a YAML header's ``.nan``) become strings,
@@ -97,7 +100,8 @@ def dumps(record: Record) -> str:
     try:
         text = json.dumps(record, ensure_ascii=False, default=str, allow_nan=False)
     except (TypeError, ValueError, RecursionError):
-        text = _render("JSON", lambda: json.dumps(_plain(record), ensure_ascii=False, default=_str, allow_nan=False))
+        text = render_record("JSON", lambda: json.dumps(_plain(record), ensure_ascii=False, default=_str,
+                                                        allow_nan=False))
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -153,6 +157,32 @@ def safe_line(value: object) -> str:
     return safe_text(value).replace("\t", "\\t").replace("\n", "\\n")
 
 
+#: Header fields shown under a document's title (table and HTML), in this order.
+META_FIELDS = ("date", "dateline", "place", "source")
+
+
+def heading_fields(header: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """A header's title (None if it has none) and the values shown under it: date,
+    dateline, place, source, without repeats (a dateline that is the date, written out,
+    says nothing new beside the ISO date)."""
+    from .release import iso_date
+
+    def text(value: Any) -> str:
+        return value if isinstance(value, str) else dumps(value)
+
+    title = header.get("title")
+    meta: dict[str, str] = {}
+    for key in META_FIELDS:
+        value = header.get(key)
+        if value in (None, "") or text(value) in meta.values():
+            continue
+        if key == "dateline" and isinstance(value, str) and isinstance(header.get("date"), str) and \
+                (iso_date(value) or "")[:10] == header["date"][:10]:
+            continue
+        meta[key] = text(value)
+    return (None if title in (None, "") else text(title)), list(meta.values())
+
+
 class JsonlWriter:
     """One JSON object per line, flushed after each document so `| jq` and `| head` stream."""
 
@@ -190,21 +220,17 @@ class CsvWriter:
     """One row per quote (CSV_FIELDS), with a header row; safe to open in a spreadsheet.
 
     A document without quotes has no row. An error record becomes one row with
-    speaker_source "error" and the reason in the quote column.
+    speaker_source "error" and the reason in the quote columns. With ``formula_guard``
+    (the default) a cell that a spreadsheet would read as a formula gets a leading "'".
     """
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, formula_guard: bool = True) -> None:
         self.stream = stream
+        self.formula_guard = formula_guard
         self._write_rows([CSV_FIELDS])
 
     def write(self, record: Record) -> None:
-        def rows() -> list[list[Any]]:
-            id_ = record.get("id")
-            if "error" in record:
-                return [[id_, None, None, None, None, None, "error", record["error"]]]
-            return [[id_, *(q.get(k) for k in CSV_FIELDS[1:])] for q in record.get("quotes") or []]
-
-        text = _render("CSV", lambda: self._rows_text(rows()))
+        text = render_record("CSV", lambda: self._rows_text(csv_rows(record)))
         if text:
             self.stream.write(text)
             self.stream.flush()
@@ -216,18 +242,48 @@ class CsvWriter:
         self.stream.write(self._rows_text(rows))
         self.stream.flush()
 
-    @staticmethod
-    def _rows_text(rows: list[Any]) -> str:
+    def _rows_text(self, rows: list[Any]) -> str:
         buf = io.StringIO()
         out = csv.writer(buf)
         for row in rows:
-            out.writerow([_csv_cell(v) for v in row])
+            out.writerow([_csv_cell(v, self.formula_guard) for v in row])
         return buf.getvalue()
 
 
-def _csv_cell(value: object) -> object:
-    """A cell no spreadsheet evaluates: a ' before = + - @ (or a tab or CR) at its start or
-    after a ; tab or line break inside it; numbers as they are, anything else as text."""
+def csv_rows(record: Record) -> list[list[Any]]:
+    """The CSV_FIELDS rows of one record: one per quote, or one for an error record."""
+    id_ = record.get("id")
+    if "error" in record:
+        return [[id_, None, None, None, None, None, None, None, None, "error", record["error"], record["error"]]]
+    header = record.get("header") or {}
+    meta = [_header_cell(header.get(k)) for k in _HEADER_FIELDS]
+    return [[id_, *meta, *(q.get(k) for k in CSV_FIELDS[4:])] for q in record.get("quotes") or []]
+
+
+def _header_cell(value: object) -> object:
+    return value if value is None or isinstance(value, (str, int, float)) else dumps(value)  # a YAML list
+
+
+class TsvWriter(CsvWriter):
+    """CSV_FIELDS separated by tabs, one line per row, for `cut`, `awk` and `sort`: a tab,
+    line break or backslash inside a cell is written as \\t, \\n, \\r or \\\\ (the
+    convention of PostgreSQL's and MySQL's text formats), never quoted over several lines."""
+
+    def _rows_text(self, rows: list[Any]) -> str:
+        return "".join("\t".join(_tsv_cell(_csv_cell(v, self.formula_guard)) for v in row) + "\n" for row in rows)
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv_cell(value: object) -> str:
+    return str(value).translate(_TSV_ESCAPES)
+
+
+def _csv_cell(value: object, formula_guard: bool = True) -> object:
+    """A cell as written: numbers as they are, anything else as text. With `formula_guard`,
+    a cell no spreadsheet evaluates: a ' before = + - @ (or a tab or CR) at its start or
+    after a ; tab or line break inside it."""
     if value is None:
         return ""
     if isinstance(value, (bool, float)):
@@ -235,93 +291,33 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, int):
         return _plain(value)  # an int too long to print becomes its hex string
     if not isinstance(value, str):
-        value = _render("CSV", lambda: json.dumps(_plain(value), ensure_ascii=False, default=_str)) \
+        value = render_record("CSV", lambda: json.dumps(_plain(value), ensure_ascii=False, default=_str)) \
             if isinstance(value, (dict, list, tuple)) else _str(value)
     value = _SURROGATE.sub("\ufffd", value)  # unencodable as UTF-8
+    if not formula_guard:
+        return value
     value = _FORMULA_INSIDE.sub(r"\1'\2", value)
     # A leading = + - @ makes Excel/LibreOffice evaluate the cell as a formula (spaces
     # before it are trimmed by some importers).
     return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
-class TableWriter:
-    """Per document: its id and header fields, then a table of speaker / mention / cue / quote.
-
-    All input text goes through `safe_text` into `rich.text.Text`, never markup, so "[sic]"
-    is printed as written and escape sequences in the input are shown, not obeyed.
-    """
-
-    def __init__(self, target: Console | TextIO) -> None:
-        self.console = (
-            target
-            if isinstance(target, Console)
-            else Console(file=target, markup=False, emoji=False, highlight=False)
-        )
-        self.count = 0
-
-    def write(self, record: Record) -> None:
-        c = self.console
-
-        def make() -> str:
-            with c.capture() as capture:  # rendered whole before anything is written
-                if self.count:
-                    c.print()
-                self._print(record)
-            return capture.get()
-
-        text = _render("a table", make)
-        c.file.write(text)
-        self.count += 1
-        c.file.flush()
-
-    def _print(self, record: Record) -> None:
-        c = self.console
-        title = Text(safe_text(record.get("id")), style="bold")
-        if record.get("encoding"):
-            title.append(f"  ({safe_text(record['encoding'])})", style="dim")
-        c.print(title, soft_wrap=True)
-        if "error" in record:
-            c.print(Text("error: " + safe_text(record["error"]), style="red"), soft_wrap=True)
-            return
-        for key, value in (record.get("header") or {}).items():
-            line = Text(safe_text(key) + ": ", style="cyan")
-            line.append(safe_text(value if isinstance(value, str) else dumps(value)))
-            c.print(line)
-        quotes = record.get("quotes") or []
-        if not quotes:
-            c.print(Text("no quotes", style="dim"))
-            return
-        table = Table(show_lines=True)
-        table.add_column("#", justify="right", style="dim")
-        table.add_column("speaker", style="bold")
-        table.add_column("mention")
-        table.add_column("cue")
-        table.add_column("quote", ratio=1)
-        for i, q in enumerate(quotes, 1):
-            speaker = _cell(q.get("speaker"))
-            if q.get("speaker_source") not in (None, "none", "name"):
-                speaker.append(f"\n({safe_text(q['speaker_source'])})", style="dim")
-            table.add_row(
-                Text(str(i)), speaker, _cell(q.get("speaker_mention")), _cell(q.get("cue")), _cell(q.get("quote"))
-            )
-        c.print(table)
-
-    def close(self) -> None:
-        self.console.file.flush()
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "html")
 
 
-def _cell(value: object) -> Text:
-    return Text("—", style="dim") if value is None else Text(safe_text(value))
-
-
-FORMATS = ("table", "json", "jsonl", "csv")
-
-
-def make_writer(fmt: str, stream: TextIO) -> Writer:
-    """The writer for a `-f` value."""
+def make_writer(fmt: str, stream: TextIO, *, formula_guard: bool = True) -> Writer:
+    """The writer for a `-f` value. `formula_guard` is for csv and tsv (see CsvWriter)."""
     if fmt == "table":
+        from .table import TableWriter
+
         return TableWriter(stream)
-    writers: dict[str, Callable[[TextIO], Writer]] = {"json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter}
+    if fmt == "html":
+        from .htmlview import HtmlWriter
+
+        return HtmlWriter(stream)
+    if fmt in ("csv", "tsv"):
+        return (CsvWriter if fmt == "csv" else TsvWriter)(stream, formula_guard=formula_guard)
+    writers: dict[str, Callable[[TextIO], Writer]] = {"json": JsonWriter, "jsonl": JsonlWriter}
     return writers[fmt](stream)
 
 

@@ -46,6 +46,9 @@ def _label(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
 def _org(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
     if not cue.name:
         return None
+    bare_name = re.sub(r"^(?:the|The)\s+", "", cue.name)
+    if bare_name in index.acronyms:
+        return index.acronyms[bare_name]  # "the GAO" -> Government Accountability Office
     # The entity recogniser sometimes calls a person an organisation ("Ms Jones").
     if surname(cue.name).lower() in index.persons:
         return index.fullest(cue.name)
@@ -69,12 +72,22 @@ def _pronoun(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
 
 
 def _quoted(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
-    """"I quote him": the person quoted is the latest one in play, as for "he"."""
-    return _pronoun(Cue(kind=Kind.PRONOUN, mention="he"), index, scene)
+    """"I'm quoting him": the person named last before the quote who is not the one
+    quoting ("listen to Bob Dole's words … I'm quoting him"), else as for "he"."""
+    named = index.nearest_person(scene.at, besides=scene.previous)
+    return named or _pronoun(Cue(kind=Kind.PRONOUN, mention="he"), index, scene)
 
 
 def _author(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
-    return index.main_person()
+    """"The message reads:": the header's author, else the person in subject position
+    since the previous quote ("Jane Roe sent greetings to …"), else the first person named
+    since then (a lead names the sender first), else the document's main person."""
+    if index.author:
+        return index.fullest(index.author)
+    subject = index.subject_before(scene.at)
+    if subject is not None and subject[0] >= scene.previous_at and index.is_person(subject[1]):
+        return subject[1]
+    return index.first_person_between(scene.previous_at, scene.at) or index.main_person()
 
 
 def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
@@ -91,13 +104,20 @@ def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
             holder = index.main_person()
         if holder:
             return holder
-    if words and words[0] in ("the", "this", "that") and not cue.mention.endswith("s"):
+    if words and words[0] in ("the", "this", "that") and not words[-1].endswith("s"):
         # "the former board member": a definite description of someone already in play.
         return scene.previous or index.main_person() or cue.mention
     return cue.mention
 
 
+def _group(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
+    """A group or a document speaks as described: "the Irish", "the indictment"."""
+    return cue.name
+
+
 RESOLVERS: dict[Kind, Resolver] = {
+    Kind.GROUP: _group,
+    Kind.DOCUMENT: _group,
     Kind.NAME: _name,
     Kind.LABEL: _label,
     Kind.ORG: _org,

@@ -187,6 +187,23 @@ def _implausibility(text: str) -> int:
     return score
 
 
+def read(path: str | os.PathLike[str], *, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+    """A file's text, decoded exactly as `quotetool extract` decodes it: BOM removed,
+    UTF-8 or a detected legacy code page (or `encoding`), line ends kept as they are
+    (CRLF stays CRLF), so the offsets of `quotetool.extract(read(path))` are the CLI's.
+
+    Raises:
+        OSError: the file can't be read.
+        DecodeError: a binary file, or bytes that are not valid in the encoding
+            (the message says where, and suggests --encoding).
+    """
+    with open(path, "rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise DecodeError(_too_large(max_bytes))
+    return decode_bytes(data, encoding)[0]
+
+
 # --- walking --------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ Each reported quote's `speaker_source` names the sieve that decided.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from spacy.tokens import Doc
 
 from .context import QuoteContext, build_contexts, token_starts
 from .cues import NO_CUE, Cue, Kind, find_cue
-from .lexicon import RUBRICS, SCARE_LEFT_EXCEPT, SCARE_LEFT_POS, SO_CALLED
+from .lexicon import RUBRICS, SCARE_LEFT_EXCEPT, SCARE_LEFT_POS, SO_CALLED, TERM_MARKERS, LEGAL_PARTS
 from .models import Document, Quote
 from .names import NameIndex, build_index
 from .plan import Plan
@@ -61,8 +62,86 @@ def rubric(ctx: QuoteContext, cue: Cue) -> bool:
     return bool(colon) and len(head) <= 22 and head.strip().lower() in RUBRICS
 
 
+_BULLETS = " \t\n-*•>#+"
+#: A cue-less quote this long, in sentence case, reads as speech.
+SPEECH_WORDS = 8
+
+
+def _title_like(words: list[str]) -> bool:
+    """Most words capitalised: the name of an act, an event, a product or a company."""
+    content = [w for w in words if len(w) > 3 or w[:1].isupper()]
+    return bool(content) and sum(w[:1].isupper() for w in content) >= 0.75 * len(content)
+
+
+def speech_like(ctx: QuoteContext) -> bool:
+    """Positive evidence that a quote with no cue is someone's speech: it opens its
+    paragraph (after a list bullet at most), it follows a colon, or it is a long run of
+    words in sentence case. A short phrase in marks inside a sentence, with no cue, is far
+    more often a term, a title or a name than a quotation."""
+    before = ctx.before.rstrip(_BULLETS + "\u00a0")
+    if not before or before.endswith(":"):
+        return True
+    words = ctx.words.split()
+    return len(words) >= SPEECH_WORDS and not _title_like(words)
+
+
+#: A run of this many quoted items side by side ("“A”, “B” and “C”") is a list of names
+#: or terms, not speech.
+LIST_ITEMS = 3
+_LIST_GAP = re.compile(r"[\s,;]*(?:(?:and|or|as well as)\s+)?(?:(?:a|an|the)\s+)?\Z")
+
+
+_EXAMPLES = re.compile(r"\b(?:such as|including|like|namely)[\s,:]*\Z", re.I)
+
+
+def quoted_list(contexts: Sequence[QuoteContext], cues: Sequence[Cue]) -> set[int]:
+    """Indices of the quotes that are items of a list of short quoted words with no cue in
+    their paragraph (or after "such as"): strategies such as “death star”, “get shorty”
+    and “ricochet”; a menu of dishes. A cued list ("called him a “bully”, “unstable” and
+    “sick”") is someone's words."""
+    out: set[int] = set()
+    run: list[int] = []
+
+    def flush() -> None:
+        if len(run) >= LIST_ITEMS:
+            first = contexts[run[0]]
+            cued_before = any(cues[j].kind is not Kind.NONE for j in range(run[0] - 1, -1, -1)
+                              if contexts[j].span.paragraph == first.span.paragraph)
+            if _EXAMPLES.search(first.before) or (cues[run[0]].kind is Kind.NONE and not cued_before):
+                out.update(run)
+        run.clear()
+
+    for i, ctx in enumerate(contexts):
+        prev = contexts[i - 1] if i else None
+        joined = False
+        if prev is not None and prev.span.paragraph == ctx.span.paragraph and prev.span.close_mark is not None:
+            para_start = ctx.span.open_mark - len(ctx.before)
+            gap = ctx.before[prev.span.close_mark + 1 - para_start:]
+            joined = _LIST_GAP.match(gap) is not None and len(gap) < 12
+        if not joined:
+            flush()
+        if len(ctx.words.split()) < SPEECH_WORDS:
+            run.append(i)
+    flush()
+    return out
+
+
+def named_term(ctx: QuoteContext, cue: Cue) -> bool:
+    """Quoted words named as words, a nickname, a title or an inscription: “the term
+    “displaced persons””, “nicknamed “Tayra””, “the inscription “Glory to Ukraine!””."""
+    m = re.search(r"([\w-]+)\s*$", ctx.before[-40:].lower())  # right before the mark, no comma
+    return m is not None and m.group(1) in TERM_MARKERS
+
+
+def legal_text(ctx: QuoteContext, cue: Cue) -> bool:
+    """The words of a law or an order, introduced by the part they become: "adding a new
+    section 11 to read as follows: “Sec. 11. …”"."""
+    words = re.findall(r"[a-z]+", (cue.mention or "").lower())
+    return any(w in LEGAL_PARTS for w in words[-3:])
+
+
 #: Tried in order on each quote; any that answers True leaves the quote out.
-DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, rubric)
+DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, rubric, named_term, legal_text)
 
 # --- fallbacks: quotes with no cue of their own -----------------------------------------------
 
@@ -79,6 +158,7 @@ class Run:
     previous: str | None = None  # the last speaker named
     previous_para: int = -10
     previous_at: int = -1
+    cued_para: int = -1  # the paragraph of the last quote that had a cue of its own
 
     def near(self, ctx: QuoteContext) -> bool:
         return ctx.span.paragraph - self.previous_para <= 1
@@ -175,15 +255,23 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
     cues = [find_cue(ctx) if ctx.doc is not None else NO_CUE for ctx in contexts]
     run = Run(index, contexts, cues, next_cued=_next_cued(contexts, cues))
 
+    listed = quoted_list(contexts, cues)
     quotes: list[Quote] = []
+    dropped = -1  # the last quote left out
     for ctx, cue in zip(contexts, cues):
-        if any(drop(ctx, cue) for drop in DROP_SIEVES):
+        if ctx.index in listed or any(drop(ctx, cue) for drop in DROP_SIEVES) \
+                or (run.carried(ctx) and dropped == ctx.index - 1 and cue.kind is Kind.NONE):
+            dropped = ctx.index  # (the paragraphs that carry a left-out quote on go with it)
             continue
         if cue.kind is Kind.NONE:
+            if not (speech_like(ctx) or run.carried(ctx) or run.cued_para == ctx.span.paragraph):
+                continue  # words in marks with no sign of speech: a term, a title, a name
             speaker, source = _fallback(run, ctx)
         else:
             scene = Scene(ctx.span.open_mark, run.previous if run.near(ctx) else None, run.previous_at)
             speaker, source = resolve(cue, index, scene), cue.sieve
+        if cue.kind is not Kind.NONE:
+            run.cued_para = ctx.span.paragraph
         if speaker:
             run.previous, run.previous_para, run.previous_at = speaker, ctx.span.paragraph, ctx.span.open_mark
         q = ctx.span

@@ -44,7 +44,7 @@ def test_help_lists_formats_and_defaults(runner) -> None:
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
     out = runner.invoke(cli, ["extract", "-h"]).stdout
-    assert "[table|json|jsonl|csv]" in out
+    assert "[table|json|jsonl|csv|tsv|html]" in out
     assert "*.txt, *.md, *.jsonl" in out
 
 
@@ -107,7 +107,8 @@ def test_csv_header_and_neutralised_cells(runner, tmp_path, monkeypatch) -> None
     result = runner.invoke(cli, ["extract", "-f", "csv", "=cmd.txt"])
     assert result.exit_code == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["id", "start", "end", "speaker", "speaker_mention", "cue", "speaker_source", "quote"]
+    assert rows[0] == ["id", "date", "title", "source", "start", "end", "speaker", "speaker_mention", "cue",
+                       "speaker_source", "quote_clean", "quote"]
     assert len(rows) >= 2  # an obvious quote is found
     assert all(row[0] == "'=cmd.txt" for row in rows[1:])
 
@@ -130,7 +131,8 @@ def test_stdin(runner) -> None:
 # --- -o FILE --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, kind", [("out.jsonl", "jsonl"), ("out.json", "json"), ("out.csv", "csv"), ("out.dat", "jsonl")])
+@pytest.mark.parametrize("name, kind", [("out.jsonl", "jsonl"), ("out.json", "json"), ("out.csv", "csv"),
+                                        ("out.TSV", "tsv"), ("report.html", "html"), ("quotes.txt", "table")])
 def test_output_file_format_from_suffix_and_no_temp_file(runner, tmp_path, name, kind) -> None:
     a = _write(tmp_path / "in" / "a.txt", QUOTED)
     out = tmp_path / "out" / name
@@ -144,10 +146,29 @@ def test_output_file_format_from_suffix_and_no_temp_file(runner, tmp_path, name,
         assert [d["id"] for d in _lines(content)] == [a]
     elif kind == "json":
         assert [d["id"] for d in json.loads(content)] == [a]
+    elif kind == "csv":
+        assert content.startswith("id,date,title,source,start,end,")
+    elif kind == "tsv":
+        assert content.startswith("id\tdate\ttitle\tsource\tstart\tend\t")
+    elif kind == "html":
+        assert content.startswith("<!DOCTYPE html>") and content.rstrip().endswith("</html>")
+        assert "<mark " in content and "We will win [sic] the match this year" in content
     else:
-        assert content.startswith("id,start,end,")
+        assert a in content and "John Smith" in content and "\x1b" not in content  # a plain table
     assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # not mkstemp's private mode
 
+
+@pytest.mark.parametrize("name", ["out.dat", "out", "speakers.html"])
+def test_output_suffix_no_format_has_is_a_usage_error(runner, tmp_path, name) -> None:
+    a = _write(tmp_path / "a.txt", QUOTED)
+    out = tmp_path / name
+    command = "speakers" if name.startswith("speakers") else "extract"
+    result = runner.invoke(cli, [command, a, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "can't tell the format" in result.stderr and ".jsonl" in result.stderr and "-f [table|json" in result.stderr
+    assert not out.exists() and os.listdir(tmp_path) == ["a.txt"]
+    # -f says it, whatever the suffix
+    assert runner.invoke(cli, ["extract", a, "-o", str(tmp_path / "out.dat"), "-f", "jsonl"]).exit_code == 0
 
 def test_output_file_keeps_good_records_when_an_input_fails(runner, tmp_path) -> None:
     good = _write(tmp_path / "good.txt", QUOTED)
@@ -182,7 +203,7 @@ def _fake_extract_many(stop_after: int):
     return fake
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv", "html"])
 def test_ctrl_c_keeps_whole_documents_in_file_partial(runner, tmp_path, monkeypatch, fmt) -> None:
     paths = [_write(tmp_path / "in" / f"{i}.txt", f"text {i}") for i in range(3)]
     out = tmp_path / f"out.{fmt}"
@@ -197,8 +218,23 @@ def test_ctrl_c_keeps_whole_documents_in_file_partial(runner, tmp_path, monkeypa
         assert [d["id"] for d in _lines(content)] == paths[:2]
     elif fmt == "json":
         assert [d["id"] for d in json.loads(content)] == paths[:2]
-    else:
+    elif fmt == "csv":
         assert [r[0] for r in csv.reader(io.StringIO(content))] == ["id", *paths[:2]]
+    elif fmt == "tsv":
+        assert [line.split("\t")[0] for line in content.splitlines()] == ["id", *paths[:2]]
+    else:  # the page is closed: what was written stays a whole page
+        assert content.count("<article ") == 2 and content.rstrip().endswith("</html>")
+
+
+def test_ctrl_c_during_speakers_leaves_the_output_as_it_was(runner, tmp_path, monkeypatch) -> None:
+    paths = [_write(tmp_path / "in" / f"{i}.txt", f"text {i}") for i in range(3)]
+    out = tmp_path / "speakers.csv"
+    out.write_text("old\n")
+    monkeypatch.setattr(pipeline, "extract_many", _fake_extract_many(2))
+    result = runner.invoke(cli, ["speakers", *paths, "-o", str(out)])
+    assert result.exit_code == 130
+    assert result.stderr == f"quotetool: interrupted (SIGINT) after 2 inputs; {out} left as it was\n"
+    assert out.read_text() == "old\n" and sorted(os.listdir(tmp_path)) == ["in", out.name]
 
 
 def test_pipeline_failure_is_reported_and_the_batch_goes_on(runner, tmp_path, monkeypatch) -> None:
@@ -229,7 +265,6 @@ def test_a_missing_path_is_one_line_and_the_others_go_on(runner, tmp_path) -> No
     assert result.exit_code == 1
     assert _lines(result.stdout)[0] == {"id": nope, "error": "No such file or directory"}
     assert _lines(result.stdout)[1]["id"] == a
-    assert runner.invoke(cli, ["extract"]).exit_code == 2  # no path at all is still a usage error
 
 
 def test_an_unreadable_path_is_one_line(runner, tmp_path) -> None:
@@ -255,6 +290,27 @@ def test_a_path_through_a_file_is_one_line(runner, tmp_path) -> None:
     assert result.stderr.startswith(f"quotetool: error: {inside}: Not a directory\n")
     assert [d["id"] for d in _lines(result.stdout)] == [a]
 
+
+def test_no_path_reads_piped_stdin(runner) -> None:
+    result = runner.invoke(cli, ["extract", "-f", "json"], input=QUOTED.encode("utf-8"))
+    assert result.exit_code == 0, result.stderr
+    (doc,) = json.loads(result.stdout)
+    assert doc["id"] == "-" and doc["quotes"][0]["speaker"] == "John Smith"
+
+
+def test_no_path_with_stdin_a_terminal_is_a_usage_error(tmp_path) -> None:
+    """Run in a real pseudo-terminal: with nothing piped in, there is nothing to read."""
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        result = subprocess.run([sys.executable, "-m", "quotetool", "extract"], stdin=slave,
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert result.returncode == 2
+    assert "no PATH given" in result.stderr and result.stdout == ""
 
 def test_unknown_encoding_is_a_usage_error(runner, tmp_path) -> None:
     a = _write(tmp_path / "a.txt", "x")
@@ -357,10 +413,30 @@ def test_glob(runner, tmp_path, monkeypatch) -> None:
     assert [d["id"] for d in _lines(result.stdout)] == ["corpus/a.md", "corpus/sub/notes.html"]
 
 
-def test_folder_with_nothing_to_read_warns(runner, tmp_path) -> None:
+def test_inputs_that_match_no_file_are_an_error(runner, tmp_path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _write(empty / "notes.html", QUOTED)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["extract", str(empty), "-o", str(out)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"quotetool: warning: {empty}: no files matching" in result.stderr
+    assert f"quotetool: error: no input files matched *.txt, *.md, *.jsonl in {empty}\n" in result.stderr
+    assert not out.exists()
+
+
+def test_an_empty_corpus_matched_a_file(runner, tmp_path) -> None:
+    corpus = _write(tmp_path / "empty.jsonl", "\n")
+    result = runner.invoke(cli, ["extract", corpus])
+    assert result.exit_code == 0 and result.stdout == "" and "error:" not in result.stderr
+
+
+def test_one_empty_folder_among_others_is_only_a_warning(runner, tmp_path) -> None:
     (tmp_path / "empty").mkdir()
-    result = runner.invoke(cli, ["extract", str(tmp_path / "empty")])
-    assert result.exit_code == 0 and "warning" in result.stderr and result.stdout == ""
+    a = _write(tmp_path / "a.txt", QUOTED)
+    result = runner.invoke(cli, ["extract", str(tmp_path / "empty"), a])
+    assert result.exit_code == 0 and "warning" in result.stderr
+    assert [d["id"] for d in _lines(result.stdout)] == [a]
 
 
 def test_jsonl_corpus_ids_and_bad_line(runner, tmp_path) -> None:
@@ -401,3 +477,96 @@ def test_output_into_a_missing_folder(runner, tmp_path) -> None:
     result = runner.invoke(cli, ["extract", a, "-o", out])
     assert result.exit_code == 1
     assert result.stderr == f"quotetool: error: {out}: No such file or directory\n"
+
+
+# --- the conventions of the shell -----------------------------------------------------------
+
+
+def test_model_short_option_and_environment_variables(runner, tmp_path) -> None:
+    a = _write(tmp_path / "a.txt", QUOTED)
+    for args, env in ((["-m", "no_such_model_xyz"], {}), ([], {"QUOTETOOL_MODEL": "no_such_model_xyz"})):
+        result = runner.invoke(cli, ["extract", a, *args], env=env)
+        assert result.exit_code == 1 and "'no_such_model_xyz' is not installed" in result.stderr, result.stderr
+    # any option, as QUOTETOOL_<COMMAND>_<OPTION>
+    result = runner.invoke(cli, ["extract", a], env={"QUOTETOOL_EXTRACT_FORMAT": "json"})
+    assert result.exit_code == 0 and [d["id"] for d in json.loads(result.stdout)] == [a]
+    result = runner.invoke(cli, ["speakers", a], env={"QUOTETOOL_SPEAKERS_MIN_QUOTES": "2"})
+    assert result.exit_code == 0 and result.stdout == ""  # John Smith has one quote
+
+
+def test_raw_csv_option(runner, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / "=cmd.txt", QUOTED)
+    rows = list(csv.reader(io.StringIO(runner.invoke(cli, ["extract", "-f", "tsv", "=cmd.txt", "--raw-csv"]).stdout,
+                                       newline=""), delimiter="\t"))
+    assert rows[1][0] == "=cmd.txt"
+
+
+def _run_in_terminal(args: list[str], cwd: str) -> tuple[int, str]:
+    """Run quotetool with stderr on a pseudo-terminal; return its exit status and what the terminal got."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "quotetool", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=slave, env={**os.environ, "COLUMNS": "100"})
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # keep reading, or a full terminal buffer would block the program
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the program closed its end
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        rc = proc.wait(timeout=300)
+    finally:
+        proc.kill()
+        reader.join(timeout=30)
+        os.close(master)
+    return rc, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_status_line_while_the_model_loads_on_a_terminal_only(runner, tmp_path) -> None:
+    a = _write(tmp_path / "a.txt", QUOTED)
+    rc, shown = _run_in_terminal(["extract", a, "-o", str(tmp_path / "out.jsonl")], str(tmp_path))
+    assert rc == 0, shown
+    assert "Loading the spaCy model" in shown and "Extracting" in shown and "1 file read" in shown
+    assert _lines((tmp_path / "out.jsonl").read_text())[0]["id"] == a
+    piped = runner.invoke(cli, ["extract", a])
+    assert "Loading" not in piped.stderr and "Extracting" not in piped.stderr
+
+
+def test_first_record_reaches_the_pipe_before_the_rest_is_read(tmp_path) -> None:
+    """A corpus fed through a named pipe: the first record must come out while the tool still
+    waits for the second document (a tool that batches would wait for more input, forever)."""
+    import threading
+
+    fifo = tmp_path / "corpus.jsonl"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([sys.executable, "-m", "quotetool", "extract", str(fifo), "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    guard = threading.Timer(300, proc.kill)  # a hang fails the test instead of hanging the suite
+    guard.start()
+    try:
+        with open(fifo, "w", encoding="utf-8") as feed:
+            feed.write(json.dumps({"id": "first", "text": QUOTED}) + "\n")
+            feed.flush()
+            first = proc.stdout.readline()  # the rest is not written yet
+            assert first, proc.stderr.read()
+            assert json.loads(first)["id"] == "first"
+            for i in range(3):
+                feed.write(json.dumps({"id": f"doc-{i}", "text": QUOTED}) + "\n")
+        rest, err = proc.communicate()
+    finally:
+        guard.cancel()
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert [d["id"] for d in _lines(rest)] == ["doc-0", "doc-1", "doc-2"]

@@ -358,8 +358,11 @@ def test_cli_scores_a_prediction_file(runner, tmp_path) -> None:
     result = runner.invoke(cli, ["evaluate", gold, predicted, "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == ev.evaluate(ev.load_jsonl(gold), ev.load_jsonl(predicted)).to_dict()
+    # -f json is the same; piped without -f, the figures are JSON too (as extract gives JSON Lines)
+    assert runner.invoke(cli, ["evaluate", gold, predicted, "-f", "json"]).stdout == result.stdout
+    assert runner.invoke(cli, ["evaluate", gold, predicted]).stdout == result.stdout
 
-    table = runner.invoke(cli, ["evaluate", gold, predicted, "--errors", "2"], env={"COLUMNS": "200"})
+    table = runner.invoke(cli, ["evaluate", gold, predicted, "--errors", "2", "-f", "table"], env={"COLUMNS": "200"})
     assert table.exit_code == 0, table.output
     out = table.stdout
     assert "quote (overlap ≥ 0.5)" in out and "end-to-end" in out

@@ -283,7 +283,7 @@ def test_corpus_with_lone_surrogates_controls_and_nuls(runner, tmp_path) -> None
         r'{"id": "\u001b[2Jevil\ud800", "text": "\u201c=HYPERLINK(1),\u201d Jane Roe said.\u0085"}',
     ]
     corpus = _write(tmp_path / "c.jsonl", "\n".join(lines) + "\n")
-    for fmt in ("jsonl", "json", "csv", "table"):
+    for fmt in ("jsonl", "json", "csv", "tsv", "table", "html"):
         result = runner.invoke(cli, ["extract", corpus, "-f", fmt])
         _no_traceback(result)
         assert result.exit_code == 0, result.stderr
@@ -317,7 +317,7 @@ CLEANUP = [
                  [("Line\rtwo,", "Jane Roe", "Jane Roe"), ("Next,", "John Doe", "John Doe")], id="old-mac-cr"),
     pytest.param("\u201cWe will\u2028win,\u201d Jane Roe\u2028said.", [("We will\u2028win,", "Jane Roe", "Jane Roe")],
                  id="line-separator"),
-    pytest.param("**Jane Roe:** \u201cWe will win.\u201d", [("We will win.", "Jane Roe", "Jane Roe:")],
+    pytest.param("**Jane Roe:** \u201cWe will win.\u201d", [("We will win.", "Jane Roe", "Jane Roe")],
                  id="markdown-bold-label"),
     pytest.param("[Jane Roe](https://x.org/jane_roe) said: \u201cGo ahead.\u201d", [("Go ahead.", "Jane Roe", "Jane Roe")],
                  id="markdown-link"),
@@ -431,11 +431,12 @@ FORMULAS = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3",
 def test_csv_cells_cannot_start_a_formula(cell) -> None:
     out = io.StringIO()
     w = render.CsvWriter(out)
-    w.write({"id": cell, "quotes": [{"start": 0, "end": 1, "quote": cell, "speaker": cell,
-                                     "speaker_mention": cell, "cue": cell, "speaker_source": "name"}]})
+    w.write({"id": cell, "header": {"title": cell, "source": cell},
+             "quotes": [{"start": 0, "end": 1, "quote": cell, "quote_clean": cell, "speaker": cell,
+                         "speaker_mention": cell, "cue": cell, "speaker_source": "name"}]})
     (header, row) = list(csv.reader(io.StringIO(out.getvalue())))
-    for i in (0, 3, 4, 5, 7):
-        assert row[i] == "'" + cell
+    for name in ("id", "title", "source", "speaker", "speaker_mention", "cue", "quote_clean", "quote"):
+        assert row[header.index(name)] == "'" + cell, name
 
 
 def test_csv_through_the_cli(runner, tmp_path) -> None:

@@ -71,8 +71,8 @@ def _write_all(record: dict) -> dict[str, str]:
         writer = render.make_writer(fmt, out)
         try:
             writer.write(record)
-        except RecordError:
-            assert out.getvalue() in ("", "id,start,end,speaker,speaker_mention,cue,speaker_source,quote\r\n")
+        except RecordError:  # nothing of it written: at most the CSV or TSV header row
+            assert out.getvalue() in ("", ",".join(render.CSV_FIELDS) + "\r\n", "\t".join(render.CSV_FIELDS) + "\n")
         writer.write(_record({"title": "after"}))
         writer.close()
         outputs[fmt] = out.getvalue()
@@ -81,7 +81,9 @@ def _write_all(record: dict) -> dict[str, str]:
     assert _strict_json(outputs["jsonl"].splitlines()[-1])["header"] == {"title": "after"}
     rows = list(csv.reader(io.StringIO(outputs["csv"])))
     assert rows[0][0] == "id" and rows[-1][0] == "doc"
+    assert outputs["tsv"].splitlines()[-1].split("\t")[0] == "doc"
     assert "after" in outputs["table"]
+    assert "after" in outputs["html"] and outputs["html"].rstrip().endswith("</html>")
     return outputs
 
 
@@ -212,8 +214,8 @@ def test_csv_neutralises_formulas_after_separators(cell) -> None:
     w = render.CsvWriter(out)
     w.write({"id": cell, "quotes": [{"start": 0, "end": 1, "quote": cell, "speaker": cell, "speaker_mention": cell,
                                      "cue": cell, "speaker_source": "label"}]})
-    (_, row) = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
-    for value in (row[0], row[3], row[4], row[5], row[7]):
+    (row,) = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    for value in (row["id"], row["speaker"], row["speaker_mention"], row["cue"], row["quote"]):
         # A spreadsheet that splits on ; or tab (or lines) gets no piece that starts a formula.
         for piece in re.split(r"[;\t\r\n]", value):
             assert not piece.lstrip(" ").startswith(tuple(STARTS)), (cell, value)
@@ -230,7 +232,8 @@ def test_csv_leaves_plain_text_alone() -> None:
 
 @pytest.mark.parametrize("bad", [{"id": "x", "quotes": 5}, {"id": "x", "quotes": [None]}])
 def test_an_unrenderable_record_is_a_record_error_and_writes_nothing(bad) -> None:
-    for fmt in ("csv", "table"):
+    # (The HTML view leaves out a quote that is not an object: only `"quotes": 5` fails there.)
+    for fmt in ("csv", "tsv", "table") + (("html",) if bad["quotes"] == 5 else ()):
         out = io.StringIO()
         w = render.make_writer(fmt, out)
         before = out.getvalue()
@@ -267,6 +270,26 @@ def test_run_reports_each_failure_once_and_counts(tmp_path) -> None:
     assert warnings == [(str(tmp_path / "c.txt"), "empty file")]
     s = run.stats
     assert (s.documents, s.with_quotes, s.quotes, s.failed, s.inputs) == (2, 1, 1, 2, 4)
+
+
+def test_run_keeps_only_the_speakers_asked_for(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text(QUOTED + "\n\u201cNot me,\u201d John Smith said.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("\u201cOnly me,\u201d John Smith said.\n", encoding="utf-8")
+    run = Run([str(tmp_path)], speakers=["roe"])
+    results = list(run)
+    assert [[q.speaker for q in r.quotes] for r in results] == [["Jane Roe"], []]
+    s = run.stats
+    assert (s.documents, s.with_quotes, s.quotes) == (2, 1, 1)
+
+
+def test_run_over_folders_with_nothing_to_read_ends_with_nothing_matched(tmp_path) -> None:
+    from quotetool.run import NothingMatched
+
+    (tmp_path / "notes.html").write_text(QUOTED, encoding="utf-8")
+    with pytest.raises(NothingMatched, match=r"no input files matched \*\.txt in "):
+        list(Run([str(tmp_path)], glob_patterns=["*.txt"]))
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")  # an empty corpus matched: no error
+    assert list(Run([str(tmp_path / "empty.jsonl")])) == []
 
 
 # --- evaluate reads predictions defensively -------------------------------------------------

@@ -74,6 +74,18 @@ MARK_CASES = [
                  [(23, 30, "We won,"), (62, 68, "Again,")], id="stray-closers-cost-nothing"),
     pytest.param("“” and “ ” are nothing. “Yes,” he said.", [(25, 29, "Yes,")], id="empty-marks"),
     pytest.param("“Ready?” “Yes!”", [(1, 7, "Ready?"), (10, 14, "Yes!")], id="two-quotes-one-line"),
+    pytest.param('Senator Roe: " Farmers need rain now." The end.', [(15, 37, "Farmers need rain now.")],
+                 id="straight-opener-with-space-after"),
+    pytest.param('He is 6 " tall and 7 " wide.', [], id="spaced-marks-that-close-nothing"),
+    # The old convention: marks only at the two ends of a quote that runs over paragraphs.
+    # Each paragraph is its own quote (the guidelines), the middle ones have no mark at all.
+    pytest.param("“First part.\n\nMiddle part.\n\nLast part.”\n\nAfterwards.",
+                 [(1, 12, "First part."), (14, 26, "Middle part."), (28, 38, "Last part.")],
+                 id="carried-over-markless-paragraphs"),
+    pytest.param("“First part.\n\nMiddle part.\n\nNo closer anywhere.",
+                 [(1, 12, "First part.")], id="no-closing-paragraph-no-carry"),
+    pytest.param("He said “first part.\n\nMiddle part.\n\nLast part.”",
+                 [(9, 20, "first part.")], id="mid-paragraph-opener-does-not-carry"),
 ]
 
 
@@ -93,6 +105,8 @@ def test_quote_marks(text: str, expected: list[tuple[int, int, str]]) -> None:
     pytest.param("Intro:\n- first item\n- second item", [(0, 6), (7, 19), (20, 33)], id="list-items"),
     pytest.param("\n\n  padded  \n\n", [(4, 10)], id="trimmed"),
     pytest.param("", [], id="empty"),
+    pytest.param("He left.\n   She stayed.\nstill hers", [(0, 8), (12, 34)], id="first-line-indent"),
+    pytest.param("He left for\n   the coast.", [(0, 25)], id="indented-wrap-inside-a-sentence"),
 ])
 def test_paragraphs(text: str, expected: list[tuple[int, int]]) -> None:
     # Paragraphs are found on the same-length clean view (CR, NBSP, ... as spaces).
@@ -164,6 +178,10 @@ _PIECES = (
 )
 
 
+def lo_of(paras: list[tuple[int, int]], q) -> int:
+    return paras[q.paragraph][0]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=80).map("".join) | st.text(max_size=200))
 def test_find_quote_spans_is_total_and_well_formed(text: str) -> None:
@@ -174,8 +192,10 @@ def test_find_quote_spans_is_total_and_well_formed(text: str) -> None:
         assert 0 <= q.start < q.end <= len(text)  # within bounds, non-empty
         assert q.start >= prev_end  # sorted, non-overlapping
         prev_end = q.end
-        assert q.open_mark < q.start
-        assert text[q.open_mark] in DOUBLE_MARKS + SINGLE_MARKS
+        # A paragraph carried inside a quote that runs over paragraphs has no opening mark
+        # of its own: its open_mark is its start.
+        assert q.open_mark < q.start or (q.open_mark == q.start == lo_of(paras, q))
+        assert q.open_mark == q.start or text[q.open_mark] in DOUBLE_MARKS + SINGLE_MARKS
         assert q.close_mark is None or (q.close_mark >= q.end and text[q.close_mark] in DOUBLE_MARKS + SINGLE_MARKS)
         lo, hi = paras[q.paragraph]
         assert lo <= q.open_mark and q.end <= hi  # never crosses its paragraph

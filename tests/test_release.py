@@ -119,10 +119,37 @@ def test_no_header_is_all_body(text: str) -> None:
     ("2020-11-26", "2020-11-26"),
     ("'2023-05-16'", "2023-05-16"),
     ("26 November 2020", "2020-11-26"),
+    ("3 March 2021", "2021-03-03"),
     ("March 26, 2000, 12:10", "2000-03-26T12:10"),
     ("Nov. 3, 2020", "2020-11-03"),
-    ("2022-03-01 20:40:00", "2022-03-01T20:40"),
+    ("Sept. 3, 2020", "2020-09-03"),
+    ("Tuesday, March 3, 2021", "2021-03-03"),
+    ("March 3rd, 2021", "2021-03-03"),
+    ("Thursday 3 June 2021 10:30", "2021-06-03T10:30"),
+    ("2022-03-01 20:40:00", "2022-03-01T20:40:00"),  # seconds kept when written
+    ("2022-03-01T20:40:00Z", "2022-03-01T20:40:00+00:00"),  # the zone is kept
+    ("2023-05-16 09:12:00-04:00", "2023-05-16T09:12:00-04:00"),
+    ("2020-11-26T10:00:00.123+05:30", "2020-11-26T10:00:00.123000+05:30"),
+    ("Sept 3 2020 at 9 am", "2020-09-03T09:00"),
     ("sometime next week", None),
+    ("March 4", None),  # no year
+    ("April 2021", None),  # no day
+    ("5 5 5", None),  # neither a four-digit year nor a month name
+    ("Moscow", None),
+    ("10 Downing Street", None),
+    ("Meeting with Governor of Tula Region Ilya Markov", None),
+    ("", None),
 ])
 def test_iso_date(value: str, expected: str | None) -> None:
     assert iso_date(value) == expected
+
+
+@pytest.mark.parametrize("date_line, iso", [
+    ("Tuesday, March 3, 2021", "2021-03-03"),
+    ("Sept. 3, 2020, 14:05", "2020-09-03T14:05"),
+    ("3rd March 2021", "2021-03-03"),
+])
+def test_title_date_layout_takes_any_whole_date(date_line: str, iso: str) -> None:
+    text = f"Statement on the harvest\n{date_line}\nMinsk\n\n“We will do it,” he said.\n"
+    header = parse_release(text).header
+    assert header["date"] == iso and header["date_text"] == date_line and header["place"] == "Minsk"

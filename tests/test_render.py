@@ -10,16 +10,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from quotetool.htmlview import HtmlWriter
 from quotetool.render import (
     CSV_FIELDS,
     CsvWriter,
     JsonlWriter,
     JsonWriter,
-    TableWriter,
+    TsvWriter,
     dumps,
     make_writer,
     safe_text,
 )
+from quotetool.table import TableWriter
 
 
 def _record(quote: str = "We will win [sic].", id_: str = "a.txt", **quote_fields) -> dict:
@@ -27,6 +29,7 @@ def _record(quote: str = "We will win [sic].", id_: str = "a.txt", **quote_field
         "start": 10,
         "end": 10 + len(quote),
         "quote": quote,
+        "quote_clean": " ".join(quote.split()),
         "speaker": "Aleksandr Lukashenko",
         "speaker_mention": "the President",
         "cue": "said",
@@ -82,9 +85,46 @@ def test_csv_header_rows_and_neutralised_cells() -> None:
     w.close()
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0] == list(CSV_FIELDS)
-    assert rows[1] == ["a.txt", "10", "32", "'+cmd", "'-2", "'@SUM(A1)", "role", "'=HYPERLINK(\"http://x\")"]
-    assert rows[2] == ["bad.txt", "", "", "", "", "", "error", "binary file"]
+    formula = "'=HYPERLINK(\"http://x\")"
+    assert rows[1] == ["a.txt", "2020-11-26", "T", "", "10", "32", "'+cmd", "'-2", "'@SUM(A1)", "role", formula, formula]
+    assert rows[2] == ["bad.txt", "", "", "", "", "", "", "", "", "error", "binary file", "binary file"]
     assert len(rows) == 3
+
+
+def test_csv_columns_carry_the_header_and_both_quote_texts() -> None:
+    out = io.StringIO()
+    rec = _record("It&rsquo;s\n  ours", id_="r.txt")
+    rec["header"] = {"date": "2021-03-03", "title": "On the floods", "source": "Ministry", "tags": ["a"]}
+    rec["quotes"][0]["quote_clean"] = "It’s ours"
+    CsvWriter(out).write(rec)
+    header, row = list(csv.reader(io.StringIO(out.getvalue())))
+    cells = dict(zip(header, row))
+    assert cells["date"] == "2021-03-03" and cells["title"] == "On the floods" and cells["source"] == "Ministry"
+    assert cells["quote"] == "It&rsquo;s\n  ours" and cells["quote_clean"] == "It’s ours"
+
+
+def test_raw_csv_leaves_formula_starts_alone() -> None:
+    for writer in (CsvWriter, TsvWriter):
+        out = io.StringIO()
+        writer(out, formula_guard=False).write(_record("=1+1", speaker="@handle"))
+        assert "'=" not in out.getvalue() and "'@" not in out.getvalue()
+        out = io.StringIO()
+        writer(out).write(_record("=1+1", speaker="@handle"))
+        assert "'=1+1" in out.getvalue() and "'@handle" in out.getvalue()
+
+
+def test_tsv_is_one_line_per_row_with_escapes() -> None:
+    out = io.StringIO()
+    w = TsvWriter(out)
+    w.write(_record("tab\there,\nnew line \\ backslash"))
+    w.write({"id": "bad.txt", "error": "binary file"})
+    lines = out.getvalue().split("\n")
+    assert lines[-1] == "" and len(lines) == 4  # header, quote, error, and the final newline
+    rows = [line.split("\t") for line in lines[:-1]]
+    assert rows[0] == list(CSV_FIELDS)
+    assert all(len(r) == len(CSV_FIELDS) for r in rows)
+    assert rows[1][-1] == "tab\\there,\\nnew line \\\\ backslash"
+    assert rows[2][0] == "bad.txt" and rows[2][CSV_FIELDS.index("speaker_source")] == "error"
 
 
 def test_csv_multiline_quote_and_surrogate() -> None:
@@ -93,6 +133,7 @@ def test_csv_multiline_quote_and_surrogate() -> None:
     w.write(_record("para one,\n\"para\" two\ud800"))
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[1][-1] == "para one,\n\"para\" two\ufffd"
+    assert rows[1][-2] == "para one, \"para\" two\ufffd"  # quote_clean: one line
     out.getvalue().encode("utf-8")
 
 
@@ -108,7 +149,7 @@ def test_table_prints_brackets_literally() -> None:
     shown = _table(_record('He said "[the company] will grow" [sic].'))
     assert "[sic]" in shown and "[the company]" in shown
     assert "Aleksandr Lukashenko" in shown and "the President" in shown and "said" in shown
-    assert "title: T" in shown and "date: 2020-11-26" in shown
+    assert shown.splitlines()[:3] == ["T", "2020-11-26", "a.txt  (utf-8)"]  # the header as a heading
 
 
 def test_table_cannot_be_hijacked_by_escape_sequences() -> None:
@@ -135,5 +176,6 @@ def test_table_no_quotes_and_errors() -> None:
 
 
 def test_make_writer() -> None:
-    for fmt, cls in (("json", JsonWriter), ("jsonl", JsonlWriter), ("csv", CsvWriter), ("table", TableWriter)):
+    for fmt, cls in (("json", JsonWriter), ("jsonl", JsonlWriter), ("csv", CsvWriter), ("tsv", TsvWriter),
+                     ("table", TableWriter), ("html", HtmlWriter)):
         assert isinstance(make_writer(fmt, io.StringIO()), cls)

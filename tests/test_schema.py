@@ -125,6 +125,12 @@ def test_python_api_records_validate(validator) -> None:
         {"id": "a", "header": {}, "quotes": [{"start": 0, "end": 1, "quote": "x", "speaker": None,
                                               "speaker_mention": None, "cue": None, "speaker_source": "guess"}]},
         {"id": "a", "header": {"title": {"nested": "object"}}, "quotes": []},
+        {"id": "a", "header": {}, "quotes": [{"start": 0, "end": 1, "quote": "x", "quote_clean": "x",
+                                              "speaker": "Jane\n  Doe", "speaker_mention": None, "cue": None,
+                                              "speaker_source": "none"}]},  # a line break in a name
+        {"id": "a", "header": {}, "quotes": [{"start": 0, "end": 1, "quote": "x", "quote_clean": "x",
+                                              "speaker": None, "speaker_mention": "JONES:", "cue": ":",
+                                              "speaker_source": "label"}]},  # a trailing colon
         {"id": 3, "header": {}, "quotes": []},
         {"id": "a", "error": "x", "quotes": []},  # an error record with document fields
         {"error": "x"},

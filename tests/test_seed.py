@@ -76,9 +76,9 @@ def test_seed_quote(seed_doc, k: int) -> None:
 SAMPLE_QUOTES = {
     "whitehouse_style.md": [
         ("When children plant", "has joined us,", "Eleanor Whitfield", "First Lady Eleanor Whitfield", "said"),
-        ("Our schools planted", "run them themselves.", "Marcus Bell", "Marcus Bell, Governor of Ohio:", ":"),
+        ("Our schools planted", "run them themselves.", "Marcus Bell", "Marcus Bell, Governor of Ohio", ":"),
         ("Healthy soil makes", "makes healthy kids.", "Priya Natarajan",
-         "Priya Natarajan, President of the National Soil Society:", ":"),
+         "Priya Natarajan, President of the National Soil Society", ":"),
         ("None of this would", "give up their weekends,", "Eleanor Whitfield", "she", "said"),
         ("They are the real", "heroes of this story.", "Eleanor Whitfield", "she", "said"),
         ("more than forty thousand", "initiative last year.", "the Department of Agriculture",
