@@ -107,6 +107,30 @@ def _markdown(rng: random.Random, n: int) -> str:
     return "".join(out)[:n]
 
 
+def _short_paragraphs(rng: random.Random, n: int) -> str:
+    """Many short quoted paragraphs (`"Yes," she said.`): one paragraph to plan per quote."""
+    out: list[str] = []
+    size = 0
+    while size < n:
+        p = rng.choice(["\u201cYes,\u201d she said.", "\u201cNo,\u201d {n} replied.", "\u201cWhy?\u201d asked {n}.",
+                        "\u201cWe will see,\u201d {r} said."]).format(n=rng.choice(NAMES), r=rng.choice(ROLES))
+        out.append(p + "\n\n")
+        size += len(p) + 2
+    return "".join(out)[:n]
+
+
+def _front_matter(rng: random.Random, n: int) -> str:
+    """A Markdown release whose YAML front matter is most of the file."""
+    body = "\n\n" + _paragraphs(rng, 2000, 0.4)
+    lines = []
+    size = 0
+    while size < n - len(body):
+        line = f"key{len(lines)}: [{rng.choice(NAMES)}, {rng.randint(0, 10**6)}, {{a: b}}]\n"
+        lines.append(line)
+        size += len(line)
+    return "---\n" + "".join(lines) + "---" + body
+
+
 def _pieces(rng: random.Random, n: int) -> str:
     props = _props()
     pools = [props.WORDS, props.WORDS, props.ALL_MARKS, props.SPACES, props.SPACES, props.PUNCT, props.DEBRIS]
@@ -135,6 +159,9 @@ KINDS: dict[str, Callable[[random.Random, int], str]] = {
     "html": _html,
     "markdown": _markdown,
     "pieces": _pieces,
+    "short-paragraphs": _short_paragraphs,
+    "dense-line": lambda rng, n: _short_paragraphs(rng, n).replace("\n\n", " "),
+    "front-matter": _front_matter,
     # Inputs aimed at the regular expressions (names, labels, roles, clean-up).
     "long-word": lambda rng, n: "Jane Roe said: \u201c" + "a" * (n - 17) + "\u201d",
     "caps-run": lambda rng, n: _repeat("Abc ", n),

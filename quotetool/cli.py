@@ -1,6 +1,13 @@
-"""The `quotetool` command line: parse flags, read inputs, call `pipeline.extract_many`, write.
+"""The `quotetool` command line: parse flags, call the library, hand records to a writer.
 
-No NLP here. spaCy, Rich and the pipeline are imported inside the command so that
+`extract` and `speakers` share `_run`: it builds a `run.Run` (reading, extraction, worker
+processes and counting are the library's), opens the output with `output.open_output` (the
+one place that decides how -o is written), writes each result whole under
+`signals.StopSignals`, and `_finish` maps how the run ended to its last line on stderr and
+its exit status: 0 done, 1 something failed, 128 + N stopped by signal N (2, usage errors,
+is click's). The two commands differ only in the writer they give `_run`.
+
+No NLP here. spaCy, Rich and the pipeline are imported inside the commands so that
 `quotetool --help` stays fast. Results go to stdout (or -o FILE); every diagnostic goes to
 stderr as `quotetool: error: PATH: reason`.
 """
@@ -8,14 +15,13 @@ stderr as `quotetool: error: PATH: reason`.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import os
 import sys
-import tempfile
 import time
-from collections import deque
-from dataclasses import replace
-from typing import Any, TextIO
+from collections.abc import Callable, Iterator
+from typing import Any, NoReturn, TextIO
 
 import click
 
@@ -54,14 +60,23 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
 
 
 def _input_options(fn: Any) -> Any:
-    """The options `extract` and `speakers` share: what to read and how to run."""
+    """The options `extract` and `speakers` share: what to read, where to write, how to run."""
     for option in reversed((
-        click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True)),
+        # Not exists=True: a path deleted after the shell's glob, or mistyped, is one input that
+        # failed (a one-line error; the others go on), as a missing file inside a folder is.
+        click.argument("paths", nargs=-1, type=click.Path(allow_dash=True)),
         click.option(
             "-o",
             "--output",
             type=click.Path(dir_okay=False, allow_dash=True),
-            help="Write to FILE instead of stdout (atomically: a temporary file renamed at the end).",
+            help="Write to FILE instead of stdout. FILE is replaced only when the run completes "
+            "(a link's target is; a device or pipe is written directly).",
+        ),
+        click.option(
+            "--keep-partial",
+            is_flag=True,
+            help="If the run is interrupted or fails, keep what was written as FILE.partial "
+            "(FILE itself is left as it was).",
         ),
         click.option("-m", "--model", metavar="NAME", envvar=MODEL_ENVVAR, show_envvar=True,
                      help="spaCy pipeline to use (default: the pipeline's default English model)."),
@@ -172,9 +187,12 @@ def speakers_command(format: str | None, min_quotes: int, **options: Any) -> Non
 
 def _pick_format(fmt: str | None, output: str | None, allowed: tuple[str, ...], default_piped: str) -> str:
     """-f, else the suffix of -o FILE (a usage error for a suffix no format has), else
-    table on a terminal and `default_piped` when piped."""
+    table on a terminal and `default_piped` when piped, or written to a device or named
+    pipe (`-o /dev/null`, `-o fifo`: no suffix to go by)."""
     if fmt is not None:
         return fmt
+    if output is not None and output != "-" and _is_device_or_pipe(output):
+        return default_piped
     if output is not None and output != "-":
         suffix = os.path.splitext(output)[1].lower()
         found = _SUFFIX_FORMATS.get(suffix)
@@ -185,7 +203,17 @@ def _pick_format(fmt: str | None, output: str | None, allowed: tuple[str, ...], 
             f"can't tell the format of {output!r} from its suffix: give -f "
             f"[{'|'.join(allowed)}], or name the file with {suffixes}"
         )
-    return "table" if sys.stdout.isatty() else default_piped
+    return "table" if _isatty(sys.stdout) else default_piped
+
+
+def _is_device_or_pipe(path: str) -> bool:
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _stdin_is_piped() -> bool:
@@ -196,10 +224,11 @@ def _stdin_is_piped() -> bool:
 
 
 def _run(
-    make_writer: Any,
+    make_writer: Callable[[TextIO], Any],
     *,
     paths: tuple[str, ...],
     output: str | None,
+    keep_partial: bool,
     model: str | None,
     jobs: int,
     batch_size: int | None,
@@ -211,154 +240,98 @@ def _run(
     speakers: tuple[str, ...] = (),
     with_text: bool = False,
     errors_as_records: bool = False,
-) -> None:
+) -> NoReturn:
     """Read the inputs, extract, hand each record to the writer; report and exit."""
-    from rich.console import Console
-
-    from . import pipeline, render
-    from .sources import Source, SourceError, count_sources, iter_sources
-    from .summary import speaker_matches
+    from . import output as out
+    from . import pipeline
+    from .run import Run
+    from .signals import Interrupted, StopSignals
 
     started = time.monotonic()
-    globs = glob or DEFAULT_GLOBS
     if not paths:
         if not _stdin_is_piped():
             raise click.UsageError("no PATH given (and stdin is a terminal, so there is nothing to read)")
         paths = ("-",)  # piped in, as `llm` and httpie read it
-    # Diagnostics go through the same stderr console as the progress bar, so they print above it.
-    err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
-
-    def say(level: str, where: str, reason: str) -> None:
-        err.print(f"quotetool: {level}: {render.safe_line(where)}: {render.safe_line(reason)}")
-
-    to_file = output is not None and output != "-"
-    try:
-        sink = _AtomicFile(output) if to_file and output else None
-    except OSError as e:
-        say("error", output or "", e.strerror or str(e))
-        raise click.exceptions.Exit(1) from None
-    stream: TextIO = sink.stream if sink else sys.stdout
-    # An output error (a full disk) is a one-line error naming the output, not a traceback.
-    writer = _OutputGuard(make_writer(stream), str(output) if to_file else "<stdout>", pipeline.QuotetoolError)
-    on_tty = sys.stderr.isatty() and not quiet
-    # A live bar on the terminal that also shows the table would be torn by it.
-    show_progress = on_tty and (to_file or not sys.stdout.isatty())
-
-    n_process = jobs if jobs > 0 else _cpu_count()
-    kwargs: dict[str, Any] = {"model": model, "n_process": n_process, "header": not no_header}
-    if batch_size is not None:
-        kwargs["batch_size"] = batch_size
-    stats = {"docs": 0, "with_quotes": 0, "quotes": 0, "errors": 0}
-    # Input-order queue of what extract_many has been given: None for a document it will
-    # return, or a SourceError, whose record (if asked for) must go out between documents.
-    pending: deque[SourceError | None] = deque()
-
-    def items():
-        for s in iter_sources(
-            paths,
-            glob_patterns=globs,
-            encoding=encoding,
-            on_warning=(lambda p, m: None) if quiet else (lambda p, m: say("warning", p, m)),
-        ):
-            if isinstance(s, SourceError):
-                say("error", s.id, s.reason)  # now, not when its turn in the output comes
-                stats["errors"] += 1
-                pending.append(s)
-                continue
-            assert isinstance(s, Source)
-            if not s.text.strip() and not quiet:
-                say("warning", s.id, "empty file")
-            pending.append(None)
-            yield (s.id, s.text, s.encoding)
-
-    def emit_errors() -> None:
-        while pending and pending[0] is not None:
-            failed = pending.popleft()
-            assert failed is not None
-            if errors_as_records:
-                writer.write({"id": failed.id, "error": failed.reason})
-            if progress is not None and task is not None:
-                progress.update(task, advance=1)
-
-    progress = render.make_progress(err) if show_progress else None
-    task = None
-    results = None
-    try:
-        if on_tty:  # loading the model takes seconds: say so
-            with err.status("Loading the spaCy model…", spinner="dots"):
-                pipeline.load_nlp(model)
-        if progress is not None:
-            total = count_sources(paths, glob_patterns=globs)  # cheap: names and corpus lines only
-            task = progress.add_task("Extracting", total=total, quotes=0)
-            progress.start()
-        results = pipeline.extract_many(items(), **kwargs)
-        for result in results:
-            emit_errors()
-            if pending:
-                pending.popleft()
-            if isinstance(result, pipeline.Failure):
-                say("error", result.id, result.reason)
-                stats["errors"] += 1
-                if errors_as_records:
-                    writer.write(result.to_dict())
-            else:
-                stats["docs"] += 1
-                if speakers:
-                    result = replace(result, quotes=[q for q in result.quotes if speaker_matches(speakers, q.speaker)])
-                stats["quotes"] += len(result.quotes)
-                stats["with_quotes"] += bool(result.quotes)
-                if result.quotes or not speakers:
-                    writer.write(result.to_dict(with_text=with_text))
-            if progress is not None and task is not None:
-                progress.update(task, advance=1, quotes=stats["quotes"])
-        emit_errors()
-        if stats["docs"] + stats["errors"] == 0 and all(os.path.isdir(p) for p in paths):
-            raise _NothingMatched()  # (an empty corpus file did match: its output is empty)
-        writer.close()
-    except KeyboardInterrupt:
-        _close_quietly(results)
-        if progress is not None:
-            progress.stop()
-        writer.close()  # e.g. the JSON array's "]": what was written stays valid
-        if sink is not None:
-            sink.commit()
-            say("warning", output or "", f"interrupted; kept the {_n(stats['docs'], 'complete document')} written so far")
-        raise click.Abort() from None
-    except BaseException as e:
-        _close_quietly(results)
-        if sink is not None:
-            sink.discard()  # a failed run leaves no file that looks complete
-        if isinstance(e, _NothingMatched):
-            where = ", ".join(render.safe_line(p) for p in paths)
-            err.print(f"quotetool: error: no input files matched {', '.join(globs)} in {where}")
-            raise click.exceptions.Exit(1) from None
-        if not isinstance(e, pipeline.QuotetoolError):
-            raise
-        if progress is not None:
-            progress.stop()
-        err.print(f"quotetool: error: {render.safe_line(e)}")
-        raise click.exceptions.Exit(1) from None
-    finally:
-        if progress is not None:
-            progress.stop()
-    if sink is not None:
+    _hold_closed_std_fds()
+    ui = _Stderr(quiet)
+    options = pipeline.Options(model=model, header=not no_header, n_process=jobs, batch_size=batch_size or 16)
+    run = Run(paths, options, glob_patterns=glob or DEFAULT_GLOBS, encoding=encoding, speakers=speakers,
+              on_error=ui.error, on_warning=ui.warning)
+    target: out.Output | None = None
+    writer: out.GuardedWriter | None = None
+    problem: BaseException | None = None
+    with StopSignals() as stop:
         try:
-            sink.commit()
-        except OSError as e:  # e.g. the last buffered write hit a full disk
-            say("error", output or "", e.strerror or str(e))
-            raise click.exceptions.Exit(1) from None
-    if not quiet:
-        err.print(
-            f"quotetool: {_n(stats['docs'] + stats['errors'], 'file')} read, "
-            f"{_n(stats['with_quotes'], 'document')} with quotes, {_n(stats['quotes'], 'quote')}, "
-            f"{_n(stats['errors'], 'error')}, {time.monotonic() - started:.1f}s"
-        )
-    if stats["errors"]:
-        raise click.exceptions.Exit(1)
+            target = out.open_output(output)
+            writer = out.GuardedWriter(make_writer, target)
+            with ui.status("Loading the spaCy model…"):  # it takes seconds: say so on a terminal
+                pipeline.load_nlp(model)
+            with ui.progress(run, show=output not in (None, "-") or not _isatty(sys.stdout)) as advance:
+                for result in run:
+                    _write(writer, run, result, stop, with_text=with_text, errors=errors_as_records,
+                           quoted_only=bool(speakers))
+                    advance(run.stats.quotes)
+            writer.close()
+            target.commit()
+        except (KeyboardInterrupt, pipeline.QuotetoolError, out.OutputError) as e:
+            # A plain KeyboardInterrupt (raised where our handler is not installed) is a SIGINT.
+            problem = e if not isinstance(e, KeyboardInterrupt) or isinstance(e, Interrupted) else Interrupted(2)
+            if isinstance(problem, Interrupted) and writer is not None:
+                _close_quietly(writer)  # e.g. the JSON array's "]": what was written stays valid
+        finally:
+            kept = target.abort(keep_partial) if target is not None else None  # no-op once committed
+    raise click.exceptions.Exit(_finish(ui, run, problem, target, kept, started))
 
 
-class _NothingMatched(Exception):
-    """No input at all: every PATH was a folder with no file to read."""
+def _write(writer: Any, run: Any, result: Any, stop: Any, *, with_text: bool, errors: bool,
+           quoted_only: bool = False) -> None:
+    """Write one result's record whole (a stop signal waits for it); a record that can't be
+    written becomes that document's failure, and the output stays valid. With `quoted_only`
+    (--speaker), a document left without quotes is not written."""
+    from .models import Document
+    from .output import RecordError
+
+    try:
+        if isinstance(result, Document):
+            if quoted_only and not result.quotes:
+                return
+            with stop.deferred():
+                writer.write(result.to_dict(with_text=with_text))
+        elif errors:
+            with stop.deferred():
+                writer.write(result.to_dict())
+    except RecordError as e:
+        if isinstance(result, Document):
+            failed = run.fail(result, str(e))
+            if errors:
+                with stop.deferred():
+                    writer.write(failed.to_dict())
+
+
+def _finish(ui: _Stderr, run: Any, problem: BaseException | None, target: Any, kept: str | None,
+            started: float) -> int:
+    """The one place that says how the run ended: its last line on stderr and the exit status
+    (0: all done; 1: an input, the model or the output failed; 128 + N: stopped by signal N)."""
+    from .render import safe_line as safe
+    from .signals import Interrupted
+
+    s = run.stats
+    if isinstance(problem, Interrupted):
+        where = ""
+        if target is not None and target.replaces_on_commit:
+            where = f"{target.name} left as it was" if target.existed else f"{target.name} not written"
+            if kept:
+                where += f"; {_n(s.documents, 'complete document')} kept in {kept}"
+        ui.line(safe(f"quotetool: interrupted ({problem.name}) after {_n(s.inputs, 'input')}"
+                     + (f"; {where}" if where else "")))
+        return problem.exit_status
+    if problem is not None:
+        ui.line(safe(f"quotetool: error: {problem}" + (f" (partial output kept in {kept})" if kept else "")))
+        return 1
+    if s.documents or not s.failed:  # when every input failed, the error lines say it all
+        ui.summary(f"quotetool: {_n(s.inputs, 'file')} read, {_n(s.with_quotes, 'document')} with quotes, "
+                   f"{_n(s.quotes, 'quote')}, {_n(s.failed, 'error')}, {time.monotonic() - started:.1f}s")
+    return 1 if s.failed else 0
 
 
 @cli.command("evaluate")
@@ -429,7 +402,7 @@ def evaluate_command(
         if pred is not None:
             pred_docs: Any = ev.load_jsonl(pred)
         else:
-            progress = render.make_progress(err) if sys.stderr.isatty() else None
+            progress = render.make_progress(err) if _isatty(sys.stderr) else None
             task = None
             if progress is not None:
                 task = progress.add_task("Extracting", total=len(gold_docs), quotes=0)
@@ -442,19 +415,21 @@ def evaluate_command(
                     progress.update(task, advance=1, quotes=counts["quotes"])
 
             try:
-                pred_docs, failures = ev.predict(
-                    gold_docs, model=model, n_process=jobs if jobs > 0 else _cpu_count(), on_result=advance
-                )
+                pred_docs, failures = ev.predict(gold_docs, model=model, n_process=jobs, on_result=advance)
             finally:
                 if progress is not None:
                     progress.stop()
     except (ev.EvaluationError, pipeline.QuotetoolError, OSError) as e:
-        err.print(f"quotetool: error: {render.safe_text(e)}")
+        message = f"{e.filename}: {e.strerror}" if isinstance(e, OSError) and e.filename and e.strerror else e
+        err.print(f"quotetool: error: {render.safe_line(message)}")
         raise click.exceptions.Exit(1) from None
+    except KeyboardInterrupt:  # the worker processes are already stopped
+        err.print("quotetool: interrupted (SIGINT)")
+        raise click.exceptions.Exit(130) from None
     for f in failures:
         err.print(f"quotetool: error: {render.safe_text(f.id)}: {render.safe_text(f.reason)} (scored as no quotes)")
     result = ev.evaluate(gold_docs, pred_docs, confident_speakers_only=confident_speakers_only)
-    fmt = format or ("json" if as_json or not sys.stdout.isatty() else "table")
+    fmt = format or ("json" if as_json or not _isatty(sys.stdout) else "table")
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(errors=errors), indent=2, ensure_ascii=False))
     else:
@@ -486,82 +461,90 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _cpu_count() -> int:
+def _isatty(stream: Any) -> bool:
     try:
-        return len(os.sched_getaffinity(0))  # respects container/cgroup CPU pinning
-    except AttributeError:
-        return os.cpu_count() or 1
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # closed
+        return False
 
 
-def _close_quietly(results: object) -> None:
-    """Close the pipeline's generator so it can stop its worker processes."""
-    close = getattr(results, "close", None)
-    if close is not None:
+def _hold_closed_std_fds() -> None:
+    """Open /dev/null on any of file descriptors 0-2 that the process was started without
+    (`2>&-`, as some cron wrappers do), so that no file opened later (the output!) gets the
+    number that C code and child processes write their errors to."""
+    for fd in (0, 1, 2):
         try:
-            close()
-        except Exception:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
+def _close_quietly(writer: Any) -> None:
+    try:
+        writer.close()
+    except Exception:  # the output failed too: it is discarded anyway
+        pass
+
+
+class _Stderr:
+    """Every diagnostic: one line each on stderr, through the console that also draws the
+    progress bar (so lines print above it). A closed or broken stderr costs the messages only."""
+
+    def __init__(self, quiet: bool) -> None:
+        from rich.console import Console
+
+        self.quiet = quiet
+        # sys.stderr is None when the process was started with it closed: Rich then writes nowhere.
+        self.console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+    def line(self, text: str) -> None:
+        try:
+            self.console.print(text)
+        except (OSError, ValueError):
             pass
 
+    def error(self, where: str, reason: str) -> None:
+        from .render import safe_line
 
-class _OutputGuard:
-    """A writer whose output errors (other than a closed pipe, which click handles)
-    are raised as `error_type("WHERE: reason")`."""
+        self.line(f"quotetool: error: {safe_line(where)}: {safe_line(reason)}")
 
-    def __init__(self, writer: Any, where: str, error_type: type[Exception]) -> None:
-        self.writer, self.where, self.error_type = writer, where, error_type
+    def warning(self, where: str, message: str) -> None:
+        from .render import safe_line
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._guard(self.writer.write, record)
+        if not self.quiet:
+            self.line(f"quotetool: warning: {safe_line(where)}: {safe_line(message)}")
 
-    def close(self) -> None:
-        self._guard(self.writer.close)
+    def summary(self, text: str) -> None:
+        if not self.quiet:
+            self.line(text)
 
-    def _guard(self, call: Any, *args: Any) -> None:
+    @contextlib.contextmanager
+    def status(self, text: str) -> Iterator[None]:
+        """A spinner with `text` while the block runs, on a terminal stderr only."""
+        if self.quiet or not _isatty(sys.stderr):
+            yield
+            return
+        with self.console.status(text, spinner="dots"):
+            yield
+
+    @contextlib.contextmanager
+    def progress(self, run: Any, show: bool) -> Iterator[Callable[[int], None]]:
+        """A progress bar on a terminal stderr (not over a table on the same terminal)."""
+        from . import render
+
+        if self.quiet or not show or not _isatty(sys.stderr):
+            yield lambda quotes: None
+            return
+        bar = render.make_progress(self.console)
+        task = bar.add_task("Extracting", total=run.count(), quotes=0)
+        bar.start()
         try:
-            call(*args)
-        except BrokenPipeError:
-            raise
-        except OSError as e:
-            raise self.error_type(f"{self.where}: {e.strerror or e}") from None
-
-
-class _AtomicFile:
-    """A temporary file beside `path`, renamed over it by `commit()` or removed by `discard()`."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, self.tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".part")
-        # mkstemp makes the file 0600; give the result the mode a plain open() would.
-        try:
-            mode = os.stat(path).st_mode & 0o777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(self.tmp, mode)
-        # newline="": the csv module writes its own \r\n; JSON lines end in \n on every OS.
-        self.stream: TextIO = open(fd, "w", encoding="utf-8", newline="")
-        self.done = False
-
-    def commit(self) -> None:
-        if not self.done:
-            try:
-                self.stream.close()
-                os.replace(self.tmp, self.path)
-            except OSError:
-                self.discard()  # leave no half-written temporary file behind
-                raise
-            self.done = True
-
-    def discard(self) -> None:
-        if not self.done:
-            self.done = True
-            try:
-                self.stream.close()  # may fail to flush (a full disk): the file goes anyway
-            except OSError:
-                pass
-            try:
-                os.unlink(self.tmp)
-            except OSError:
-                pass
+            yield lambda quotes: bar.update(task, advance=1, quotes=quotes)
+        finally:
+            bar.stop()

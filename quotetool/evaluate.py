@@ -128,23 +128,70 @@ def doc_key(raw_id: object) -> str:
 def load_jsonl(path: str) -> dict[str, Record]:
     """The documents of a JSONL file, keyed by `doc_key` of their ids, in file order.
 
-    Raises EvaluationError on invalid JSON, a line without an id or a duplicate id."""
+    Raises EvaluationError ("PATH:LINE: reason") on a line that is not UTF-8, not JSON
+    (or nested too deeply to read), not a document of the gold format (see
+    `check_document`), or repeats an id."""
     docs: dict[str, Record] = {}
-    with open(path, encoding="utf-8-sig") as f:
-        for ln, line in enumerate(f, 1):
+    with open(path, "rb") as f:
+        for ln, raw in enumerate(f, 1):
+            if ln == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise EvaluationError(f"{path}:{ln}: not valid UTF-8 (byte 0x{raw[e.start]:02x} at column "
+                                      f"{e.start + 1})") from None
             if not line.strip():
                 continue
             try:
                 d = json.loads(line)
-            except json.JSONDecodeError as e:
+            except RecursionError:
+                raise EvaluationError(f"{path}:{ln}: invalid JSON: nested too deeply") from None
+            except ValueError as e:  # JSONDecodeError, or an integer too long to read
                 raise EvaluationError(f"{path}:{ln}: invalid JSON: {e}") from None
-            if not isinstance(d, dict) or "id" not in d:
-                raise EvaluationError(f"{path}:{ln}: document without 'id'")
+            problem = check_document(d)
+            if problem:
+                raise EvaluationError(f"{path}:{ln}: {problem}")
             key = doc_key(d["id"])
             if key in docs:
                 raise EvaluationError(f"{path}:{ln}: duplicate id {key!r}")
             docs[key] = d
     return docs
+
+
+def _integral(value: object) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or \
+        (isinstance(value, float) and value.is_integer())
+
+
+def check_document(d: object) -> str | None:
+    """What is wrong with a gold or predicted document (None if nothing): the fields the
+    scorer reads must have the gold format's types, so that a bad file is an error naming
+    the line, never a crash in the middle of scoring."""
+    if not isinstance(d, dict) or "id" not in d:
+        return "document without 'id'"
+    if not isinstance(d["id"], (str, int)) or isinstance(d["id"], bool):
+        return "'id' must be a string or a number"
+    if d.get("text") is not None and not isinstance(d["text"], str):
+        return "'text' must be a string"
+    quotes = d.get("quotes")
+    if quotes is not None and not isinstance(quotes, list):
+        return "'quotes' must be a list"
+    for i, q in enumerate(quotes or [], 1):
+        if not isinstance(q, dict):
+            return f"quote {i} is not an object"
+        for key in ("start", "end"):
+            if q.get(key) is not None and not _integral(q[key]):
+                return f"quote {i}: '{key}' must be an integer"
+        for key in ("quote", "text", "speaker"):
+            if q.get(key) is not None and not isinstance(q[key], str):
+                return f"quote {i}: '{key}' must be a string or null"
+    meta = d.get("meta")
+    spans = meta.get("unattributed_quoted_spans") if isinstance(meta, dict) else None
+    if spans is not None and not (isinstance(spans, list) and all(
+            isinstance(s, list) and len(s) == 2 and all(_integral(x) for x in s) for s in spans)):
+        return "'meta.unattributed_quoted_spans' must be a list of [start, end] pairs"
+    return None
 
 
 def _keyed(docs: Mapping[str, Any] | Iterable[Any], what: str) -> dict[str, Record]:
@@ -162,8 +209,9 @@ def _keyed(docs: Mapping[str, Any] | Iterable[Any], what: str) -> dict[str, Reco
             d = d.to_dict()
         elif not isinstance(d, dict):
             continue
-        if "id" not in d:
-            raise EvaluationError(f"{what} document without 'id'")
+        problem = check_document(d)
+        if problem:
+            raise EvaluationError(f"{what} document {len(out) + 1}: {problem}")
         key = doc_key(d["id"])
         if key in out:
             raise EvaluationError(f"duplicate {what} id {key!r}")
@@ -201,7 +249,7 @@ def prepare_quotes(text: str, quotes: Iterable[Record] | None, warnings: collect
                 q["start"], q["end"] = pos, pos + len(needle)
                 search_from = q["end"]
                 warnings[f"{who} quotes located by their text (no offsets)"] += 1
-        s, e = int(q["start"]), int(q["end"])
+        s, e = int(q["start"]), int(q["end"])  # check_document: integers (maybe written 3.0)
         if e > len(text) or s < 0 or e < s:
             warnings[f"{who} quotes with offsets outside the text"] += 1
         q["_ts"], q["_te"] = trim_span(text, s, e)

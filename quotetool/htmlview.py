@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .cleantext import clean_passage, clean_text
-from .render import Record, heading_fields, safe_text
+from .render import Record, heading_fields, render_record, safe_text
 
 #: Highlight colours (light, so black text stays readable), given out in order of first
 #: appearance; past these, hues are spread by the golden angle.
@@ -92,10 +92,12 @@ class HtmlWriter:
         return self.colours[key]
 
     def write(self, record: Record) -> None:
-        parts = [] if self.count else [self._head(record)]
+        # Rendered whole before anything is written: a record that can't be is a
+        # RenderError (that document's failure), and the page stays valid.
+        text = render_record("HTML", lambda: ("" if self.count else self._head(record))
+                             + self._article(record, self.count + 1))
+        self.stream.write(text)
         self.count += 1
-        parts.append(self._article(record, self.count))
-        self.stream.write("".join(parts))
         self.stream.flush()
 
     def close(self) -> None:

@@ -107,6 +107,9 @@ class Document:
     quotes: list[Quote] = field(default_factory=list)
     #: the encoding the file was decoded with, when it came from bytes
     encoding: str | None = None
+    #: things the user should know that cost no quote (e.g. front matter too large for YAML);
+    #: not part of the record
+    warnings: list[str] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.header = {k: _normalise_header_value(v) for k, v in self.header.items()}

@@ -4,21 +4,23 @@ For each text: `plan.make_plan` splits the header off, finds the quotes and
 says which pieces need parsing; spaCy parses only those pieces (in one
 `nlp.pipe` call per batch, in worker processes with ``n_process > 1``); and
 `speakers.attribute` names each quote's speaker. Paragraphs without a quote
-are never parsed.
+are never parsed. Worker processes are supervised by `pool.supervised_map`: a worker
+that dies costs at most the documents it died on.
 """
 
 from __future__ import annotations
 
-import collections
+import dataclasses
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .models import Document
 from .plan import MAX_SEGMENT, Plan, make_plan
 
-__all__ = ["extract", "extract_many", "load_nlp", "Failure", "QuotetoolError", "ModelNotFound", "MAX_SEGMENT"]
+__all__ = ["extract", "extract_many", "load_nlp", "Options", "Failure", "QuotetoolError", "ModelNotFound",
+           "MAX_SEGMENT"]
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -38,14 +40,44 @@ class ModelNotFound(QuotetoolError):
 
 @dataclass(frozen=True)
 class Failure:
-    """A document that could not be processed (yielded by extract_many)."""
+    """A document that could not be read or processed (yielded by extract_many)."""
 
     id: str
     reason: str
+    #: "read" for an input that could not be read (reported as soon as it was), else "extract"
+    stage: str = field(default="extract", compare=False)
 
     def to_dict(self) -> dict[str, str]:
         """The error record the CLI writes with --errors-as-records."""
         return {"id": self.id, "error": self.reason}
+
+
+#: What extract_many takes: an (id, text, encoding) triple, or an input already failed.
+Item = Union[tuple[str, str, Optional[str]], Failure]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run the extraction: the same for every document of a run.
+
+    Attributes:
+        model: the spaCy pipeline to load (None: the default English model).
+        header: split off and parse a release header first.
+        batch_size: documents per batch (and per worker task).
+        n_process: worker processes; 1 runs in this process, 0 or -1 uses every CPU.
+    """
+
+    model: str | None = None
+    header: bool = True
+    batch_size: int = 16
+    n_process: int = 1
+
+    def replace(self, **changes: Any) -> Options:
+        """A copy with the fields given (and not None) changed."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def processes(self) -> int:
+        return cpu_count() if self.n_process < 1 else self.n_process
 
 
 _NLP_CACHE: dict[str, Language] = {}
@@ -122,42 +154,55 @@ def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bo
 
     plan = make_plan(text, header)
     docs = list(_parse(nlp, plan.pieces()))
-    return attribute(plan, docs, id, encoding)
+    doc = attribute(plan, docs, id, encoding)
+    doc.warnings = list(plan.release.warnings)
+    return doc
 
 
-def _plan(id_: str, text: str, header: bool) -> Plan | Failure:
+def _plan(item: Item, header: bool) -> Plan | Failure:
+    """The item's plan; an item that already failed (could not be read) stays as it is."""
+    if isinstance(item, Failure):
+        return item
     try:
-        return make_plan(text, header)
+        return make_plan(item[1], header)
     except Exception as e:  # a bug must cost one document, not the batch
-        return Failure(id_, f"internal error: {type(e).__name__}: {e}")
+        return Failure(item[0], f"internal error: {type(e).__name__}: {e}")
 
 
-def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], header: bool,
-                   batch_size: int, plans: list[Plan | Failure] | None = None) -> list[Document | Failure]:
+def _extract_batch(nlp: Language, items: Sequence[Item], options: Options,
+                   plans: Sequence[Plan | Failure] | None = None) -> list[Document | Failure]:
     """Plan every text (unless `plans` are given), parse all their segments in one
-    nlp.pipe call, attribute each."""
+    nlp.pipe call, attribute each. A Failure among the items (an input that could not
+    be read) comes back as it is."""
     from .speakers import attribute
 
     if plans is None:
-        plans = [_plan(id_, text, header) for id_, text, _ in items]
+        plans = [_plan(item, options.header) for item in items]
     pieces = [piece for p in plans if isinstance(p, Plan) for piece in p.pieces()]
     try:
-        parsed = iter(list(_parse(nlp, pieces, batch_size)))
+        parsed = iter(list(_parse(nlp, pieces, options.batch_size)))
     except Exception:
         if len(items) > 1:  # find the one text the parser can't take; the others go on
             return [r for item, plan in zip(items, plans)
-                    for r in _extract_batch(nlp, [item], header, batch_size, [plan])]
-        id_ = items[0][0]
-        plan0 = plans[0]
-        return [plan0 if isinstance(plan0, Failure) else Failure(id_, "internal error: the parser failed on it")]
+                    for r in _extract_batch(nlp, [item], options, [plan])]
+        item0, plan0 = items[0], plans[0]
+        if isinstance(item0, Failure):
+            return [item0]
+        if isinstance(plan0, Failure):
+            return [plan0]
+        return [Failure(item0[0], "internal error: the parser failed on it")]
     out: list[Document | Failure] = []
-    for (id_, _, enc), plan in zip(items, plans):
+    for item, plan in zip(items, plans):
         if isinstance(plan, Failure):
             out.append(plan)
             continue
+        assert not isinstance(item, Failure)
+        id_, _, enc = item
         docs = [next(parsed) for _ in plan.segments]
         try:
-            out.append(attribute(plan, docs, id_, enc))
+            doc = attribute(plan, docs, id_, enc)
+            doc.warnings = list(plan.release.warnings)
+            out.append(doc)
         except Exception as e:
             out.append(Failure(id_, f"internal error: {type(e).__name__}: {e}"))
     return out
@@ -167,25 +212,29 @@ def _extract_batch(nlp: Language, items: Sequence[tuple[str, str, str | None]], 
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(model: str | None, header: bool, batch_size: int) -> None:
-    _WORKER.update(nlp=load_nlp(model), header=header, batch_size=batch_size)
+def _worker_init(options: Options) -> None:
+    _WORKER.update(nlp=load_nlp(options.model), options=options)
 
 
-def _worker_run(items: list[tuple[str, str, str | None]]) -> list[Document | Failure]:
-    return _extract_batch(_WORKER["nlp"], items, _WORKER["header"], _WORKER["batch_size"])
+def _worker_run(items: list[Item]) -> list[Document | Failure]:
+    return _extract_batch(_WORKER["nlp"], items, _WORKER["options"])
 
 
-def _chunks(items: Iterable[tuple[str, str, str | None]], size: int,
-            max_chars: int = 2_000_000) -> Iterator[list[tuple[str, str, str | None]]]:
+def _given_up(item: Item, reason: str) -> Failure:
+    """The Failure for a document whose worker died twice (pool.supervised_map's `fail`)."""
+    return item if isinstance(item, Failure) else Failure(item[0], reason)
+
+
+def _chunks(items: Iterable[Item], size: int, max_chars: int = 2_000_000) -> Iterator[list[Item]]:
     """Chunks of `size` items (or `max_chars` characters) for the workers; the first ones
     smaller (1, 2, 4, ...), so the first records go out as soon as the first documents
     are done rather than after a whole batch."""
-    chunk: list[tuple[str, str, str | None]] = []
+    chunk: list[Item] = []
     chars = 0
     goal = 1
     for item in items:
         chunk.append(item)
-        chars += len(item[1])
+        chars += 0 if isinstance(item, Failure) else len(item[1])
         if len(chunk) >= min(goal, size) or chars >= max_chars:
             yield chunk
             chunk, chars = [], 0
@@ -194,18 +243,19 @@ def _chunks(items: Iterable[tuple[str, str, str | None]], size: int,
         yield chunk
 
 
-def _planned_chunks(items: Iterable[tuple[str, str, str | None]], header: bool,
-                    size: int) -> Iterator[tuple[list[tuple[str, str, str | None]], list[Plan | Failure]]]:
+def _planned_chunks(items: Iterable[Item], header: bool,
+                    size: int) -> Iterator[tuple[list[Item], list[Plan | Failure]]]:
     """One process: documents planned as they are read, in chunks that give the parser
     about `size` pieces at a time (its efficient batch), not `size` documents. A chunk
     goes as soon as it has that many pieces (the first ones 1, 2, 4, ...) or nothing to
-    parse, so each record goes out, and the progress moves, a document or two at a time."""
-    chunk: list[tuple[str, str, str | None]] = []
+    parse, so each record (and each Failure) goes out, and the progress moves, a
+    document or two at a time."""
+    chunk: list[Item] = []
     plans: list[Plan | Failure] = []
     pieces = chars = 0
     goal = 1
     for item in items:
-        plan = _plan(item[0], item[1], header)
+        plan = _plan(item, header)
         chunk.append(item)
         plans.append(plan)
         if isinstance(plan, Plan):
@@ -220,39 +270,51 @@ def _planned_chunks(items: Iterable[tuple[str, str, str | None]], header: bool,
         yield chunk, plans
 
 
+def cpu_count() -> int:
+    """CPUs this process may run on (respects container/cgroup CPU pinning)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def extract_many(
-    items: Iterable[tuple[str, str, str | None]],
+    items: Iterable[Item],
     *,
+    options: Options | None = None,
     model: str | None = None,
     nlp: Language | None = None,
-    n_process: int = 1,
-    batch_size: int = 16,
-    header: bool = True,
+    n_process: int | None = None,
+    batch_size: int | None = None,
+    header: bool | None = None,
 ) -> Iterator[Document | Failure]:
-    """Yield one Document (or Failure) per (id, text, encoding) item, in input order.
+    """Yield one Document (or Failure) per item, in input order.
 
-    Items are read lazily and results stream out as each batch is done, so
-    memory does not grow with the corpus. With ``n_process > 1`` (or 0/-1 for
-    all cores) batches go to worker processes, each with its own pipeline.
+    Args:
+        items: (id, text, encoding) triples, or `Failure`s (e.g. files that could not be
+            read), which are yielded as they are, in their place.
+        options: model, header, batch size and process count; the keyword arguments of the
+            same names override its fields.
+        nlp: a loaded pipeline to use instead of ``options.model`` (one process only).
+
+    Items are read lazily and results stream out as each batch is done, so memory does
+    not grow with the corpus. With ``n_process > 1`` (or 0/-1 for all cores) batches go
+    to worker processes, each with its own pipeline; a worker that dies costs at most the
+    documents it died on (see `pool.supervised_map`), each a "worker died" Failure.
     """
-    if n_process in (0, -1) or n_process < -1:
-        n_process = os.cpu_count() or 1
-    if n_process <= 1:
-        nlp = nlp or load_nlp(model)
-        for chunk, plans in _planned_chunks(items, header, batch_size):
-            yield from _extract_batch(nlp, chunk, header, batch_size, plans)
+    opts = (options or Options()).replace(model=model, n_process=n_process, batch_size=batch_size,
+                                          header=header)
+    processes = opts.processes()
+    if processes <= 1:
+        nlp = nlp or load_nlp(opts.model)
+        for chunk, plans in _planned_chunks(items, opts.header, opts.batch_size):
+            yield from _extract_batch(nlp, chunk, opts, plans)
         return
-    import multiprocessing as mp
+    from .pool import PoolError, supervised_map
 
-    load_nlp(model)  # fail here, in the parent, if the model is missing
-    ctx = mp.get_context("spawn" if os.name == "nt" else "fork")
-    with ctx.Pool(n_process, initializer=_worker_init, initargs=(model, header, batch_size)) as pool:
-        # Results come back in input order; a bounded window of small chunks in
-        # flight keeps every worker busy while memory stays flat.
-        pending: collections.deque[Any] = collections.deque()
-        for chunk in _chunks(items, batch_size):
-            pending.append(pool.apply_async(_worker_run, (chunk,)))
-            while len(pending) >= n_process * 4 or (pending and pending[0].ready()):
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    load_nlp(opts.model)  # fail here, in the parent, if the model is missing (and fork inherits it)
+    try:
+        yield from supervised_map(_worker_run, _chunks(items, opts.batch_size), processes=processes,
+                                  fail=_given_up, initializer=_worker_init, initargs=(opts,))
+    except PoolError as e:
+        raise QuotetoolError(str(e)) from None

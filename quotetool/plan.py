@@ -94,19 +94,24 @@ def make_plan(text: str, header: bool) -> Plan:
     view = _blank_header(clean_view(text), release.body_start)
     spans = find_quote_spans(view)
     paras = paragraphs(view)
-    # The lead paragraph names who the release is about and who sent what it quotes
-    # ("Jane Roe sent greetings to …"): parsed whenever there is a quote to attribute.
-    wanted: set[int] = {_lead(view, paras)} if spans else set()
+    # One pass over the spans: each paragraph's quotes, plus the paragraphs parsed for
+    # context. The lead paragraph names who the release is about and who sent what it
+    # quotes ("Jane Roe sent greetings to …"): parsed whenever there is a quote to
+    # attribute. A paragraph that introduces a quote opening the next one (a lead-in
+    # ending in ":", a label line) is parsed as well.
+    by_para: dict[int, list[QuoteSpan]] = {_lead(view, paras): []} if spans else {}
     for q in spans:
-        wanted.add(q.paragraph)
-        lo = paras[q.paragraph][0]
-        if q.paragraph > 0 and view[lo:q.open_mark].strip() == "":
-            prev = paras[q.paragraph - 1]
-            if introduces(view[prev[0]:prev[1]]):
-                wanted.add(q.paragraph - 1)
+        quotes = by_para.setdefault(q.paragraph, [])
+        quotes.append(q)
+        if len(quotes) == 1 and q.paragraph > 0:  # only a paragraph's first quote can open it
+            lo = paras[q.paragraph][0]
+            if view[lo:q.open_mark].strip() == "":
+                prev = paras[q.paragraph - 1]
+                if introduces(view[prev[0]:prev[1]]):
+                    by_para.setdefault(q.paragraph - 1, [])
     segments: list[tuple[int, int]] = []
-    for i in sorted(wanted):
-        segments.extend(_windows(view, paras[i], [q for q in spans if q.paragraph == i]))
+    for i in sorted(by_para):
+        segments.extend(_windows(view, paras[i], by_para[i]))
     return Plan(text, release, view, spans, paras, segments, _blank_quotes(view, spans))
 
 

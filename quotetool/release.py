@@ -15,6 +15,7 @@ is never shortened: `body_start` is where it begins in the original text.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -37,6 +38,15 @@ class Release:
 
     header: dict[str, Any] = field(default_factory=dict)
     body_start: int = 0
+    #: what the user should be told (e.g. front matter too large to be read as YAML)
+    warnings: list[str] = field(default_factory=list)
+
+
+#: Front matter larger than this is not read as YAML: PyYAML is pure Python and takes about
+#: 120 MB of memory and 10 s per MB. Such a header is read as plain `key: value` lines.
+MAX_YAML_CHARS = 64 * 1024
+#: Deeper structures in a header value are cut off (shown as "…").
+MAX_VALUE_DEPTH = 32
 
 
 # Two defaults that differ in every field: a field that comes out the same from both was
@@ -135,20 +145,64 @@ def _front_matter(text: str) -> Release | None:
     if not m:
         return None
     header: dict[str, Any] = {}
-    try:
-        data = _load_yaml(m.group(1))
-    except Exception:  # not YAML after all: fall back to plain key: value lines
-        data = None
+    warnings: list[str] = []
+    data = None
+    if len(m.group(1)) > MAX_YAML_CHARS:
+        warnings.append(f"front matter over {MAX_YAML_CHARS // 1024} KB: read as plain key: value lines, not YAML")
+    else:
+        try:
+            data = _load_yaml(m.group(1))
+        except Exception:  # not YAML after all (or nested too deep): plain key: value lines
+            data = None
     if isinstance(data, dict):
         for key, value in data.items():
-            header[str(key)] = value if isinstance(value, (str, int, float, bool, list)) or value is None \
-                else str(value)
+            header[_text(key)] = _header_value(value)
     else:
         for line, _, _ in _lines(m.group(1)):
             km = _KEY_LINE.match(line)
             if km:
                 header[km.group("key").strip()] = km.group("value").strip().strip("'\"")
-    return Release(_normalise(header), _skip_blank(text, m.end()))
+    return Release(_normalise(header), _skip_blank(text, m.end()), warnings)
+
+
+def _header_value(value: Any) -> Any:
+    """A YAML value as a header field: a string, number, boolean, null or list (anything
+    else as a string), which every writer can render (see `_plain`)."""
+    if value is None or isinstance(value, (str, int, float, bool, list)):
+        return _plain(value, 0)
+    return _text(value)
+
+
+def _plain(value: Any, depth: int) -> Any:
+    """`value` with only JSON-safe parts: string keys, finite floats, ints short enough
+    to print, at most MAX_VALUE_DEPTH levels; anything else as a string."""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int):
+        try:
+            str(value)  # a YAML hex or sexagesimal int can be too long to print in decimal
+        except ValueError:
+            return hex(value)
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple, dict)) and depth >= MAX_VALUE_DEPTH:
+        return "\u2026"
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else _text(k): _plain(v, depth + 1) for k, v in value.items()}
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    """str(value), or a JSON-safe form's str() when str() fails (a huge int inside)."""
+    try:
+        return str(value)
+    except (ValueError, RecursionError):
+        if isinstance(value, int):
+            return hex(value)
+        return str(_plain(value, 0)) if isinstance(value, (list, tuple, dict)) else "\u2026"
 
 
 def _key_lines(text: str) -> Release | None:

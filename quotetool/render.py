@@ -3,21 +3,22 @@ table (`table.py`) or an HTML page (`htmlview.py`).
 
 Every writer takes the stream (or Console) to write to; nothing here looks up sys.stdout.
 Each has `write(record)` and `close()`; `close()` finishes the format (e.g. the JSON array's
-"]") and flushes, but never closes the stream. Each document goes out in a single
-`stream.write()` call, so an interrupted run leaves whole documents only.
+"]") and flushes, but never closes the stream. Each document is rendered to a string first
+and goes out in a single `stream.write()` call, so an interrupted run leaves whole documents
+only, and a record that can't be rendered raises `RenderError` before anything is written
+(the caller makes it that document's failure; the output stays valid).
 
 An error record (``{"id", "error"}``, from --errors-as-records) is written like any other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import csv
 import io
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
 from rich.console import Console
@@ -31,6 +32,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.text import Text
+
+from .output import RecordError
 
 Record = dict[str, Any]
 
@@ -52,6 +55,31 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # What a spreadsheet may read as the start of a formula: = + - @ (and their full-width forms,
 # which some locales accept), or a tab or carriage return before one.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# The same after a separator a spreadsheet may split a cell on when it guesses the
+# delimiter (";" in many locales, tab) or a line break (naive line splitting), spaces between.
+_FORMULA_INSIDE = re.compile("([;\t\r\n] *)([=+\\-@\uff1d\uff0b\uff0d\uff20])")
+
+
+class RenderError(RecordError):
+    """A record that can't be rendered in the chosen format: that document's failure only."""
+
+
+def render_record(fmt: str, make: Callable[[], str]) -> str:
+    """`make()`, with any failure turned into a RenderError (nothing has been written yet)."""
+    try:
+        return make()
+    except RenderError:
+        raise
+    except Exception as e:  # noqa: BLE001 - whatever the record holds, it costs this document only
+        raise RenderError(f"can't be written as {fmt} ({type(e).__name__}: {_short(e)})") from None
+
+
+def _short(e: BaseException) -> str:
+    try:
+        text = str(e)
+    except Exception:
+        text = ""
+    return text if len(text) <= 200 else text[:199] + "\u2026"
 
 
 class Writer(Protocol):
@@ -64,30 +92,56 @@ def dumps(record: Any) -> str:
     """One-line JSON for any record: non-ASCII kept, unsafe characters escaped.
 
     Always valid JSON: NaN and infinities (a YAML header's ``.nan``) become strings,
-    keys that JSON can't have (a YAML date as a key) become strings, other objects
-    their str().
+    keys that JSON can't have (a YAML date as a key) become strings, integers too long
+    to print in decimal become hex strings, structures nested deeper than
+    `MAX_DEPTH` are cut off ("…"), other objects become their str(). Raises RenderError
+    only for a record that even that can't render.
     """
     try:
         text = json.dumps(record, ensure_ascii=False, default=str, allow_nan=False)
-    except (TypeError, ValueError):
-        text = json.dumps(_plain(record), ensure_ascii=False, default=str, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        text = render_record("JSON", lambda: json.dumps(_plain(record), ensure_ascii=False, default=_str,
+                                                        allow_nan=False))
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _plain(value: Any) -> Any:
-    """`value` with only JSON-safe keys and finite numbers (only called on odd records)."""
+#: How deep a record may nest (a quotetool record nests 4 deep; a YAML header value a few more).
+MAX_DEPTH = 64
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    """`value` with only JSON-safe keys, finite numbers, printable ints and bounded depth
+    (only called on odd records). Iterative in spirit: never deeper than MAX_DEPTH."""
+    if isinstance(value, (dict, list, tuple)) and depth >= MAX_DEPTH:
+        return "\u2026"
     if isinstance(value, dict):
-        return {k if isinstance(k, str) else str(k): _plain(v) for k, v in value.items()}
+        return {k if isinstance(k, str) else _str(k): _plain(v, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [_plain(v, depth + 1) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            str(value)
+        except ValueError:  # more digits than Python will print (a YAML hex int can have any size)
+            return hex(value)
     return value
+
+
+def _str(value: object) -> str:
+    """str() for json's `default`: a value that can't be printed becomes its type's name."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        plain = _plain(value)
+        return plain if isinstance(plain, str) else str(plain)
+    try:
+        return str(value)
+    except Exception:
+        return f"<{type(value).__name__}>"
 
 
 def safe_text(value: object) -> str:
     """`value` as a string that can't drive the terminal: controls shown as \\x1b etc."""
-    text = str(value).replace("\r\n", "\n")
+    text = _str(value).replace("\r\n", "\n")
 
     def show(m: re.Match[str]) -> str:
         code = ord(m.group())
@@ -136,7 +190,8 @@ class JsonlWriter:
         self.stream = stream
 
     def write(self, record: Record) -> None:
-        self.stream.write(dumps(record) + "\n")
+        text = dumps(record) + "\n"
+        self.stream.write(text)
         self.stream.flush()
 
     def close(self) -> None:
@@ -151,9 +206,10 @@ class JsonWriter:
         self.count = 0
 
     def write(self, record: Record) -> None:
-        self.stream.write(("[\n" if self.count == 0 else ",\n") + dumps(record))
-        self.stream.flush()
+        text = ("[\n" if self.count == 0 else ",\n") + dumps(record)
+        self.stream.write(text)
         self.count += 1
+        self.stream.flush()
 
     def close(self) -> None:
         self.stream.write("[]\n" if self.count == 0 else "\n]\n")
@@ -174,20 +230,24 @@ class CsvWriter:
         self._write_rows([CSV_FIELDS])
 
     def write(self, record: Record) -> None:
-        rows = csv_rows(record)
-        if rows:
-            self._write_rows(rows)
+        text = render_record("CSV", lambda: self._rows_text(csv_rows(record)))
+        if text:
+            self.stream.write(text)
+            self.stream.flush()
 
     def close(self) -> None:
         self.stream.flush()
 
     def _write_rows(self, rows: list[Any]) -> None:
+        self.stream.write(self._rows_text(rows))
+        self.stream.flush()
+
+    def _rows_text(self, rows: list[Any]) -> str:
         buf = io.StringIO()
         out = csv.writer(buf)
         for row in rows:
             out.writerow([_csv_cell(v, self.formula_guard) for v in row])
-        self.stream.write(buf.getvalue())
-        self.stream.flush()
+        return buf.getvalue()
 
 
 def csv_rows(record: Record) -> list[list[Any]]:
@@ -197,7 +257,7 @@ def csv_rows(record: Record) -> list[list[Any]]:
         return [[id_, None, None, None, None, None, None, None, None, "error", record["error"], record["error"]]]
     header = record.get("header") or {}
     meta = [_header_cell(header.get(k)) for k in _HEADER_FIELDS]
-    return [[id_, *meta, *(q.get(k) for k in CSV_FIELDS[4:])] for q in record.get("quotes", [])]
+    return [[id_, *meta, *(q.get(k) for k in CSV_FIELDS[4:])] for q in record.get("quotes") or []]
 
 
 def _header_cell(value: object) -> object:
@@ -209,10 +269,8 @@ class TsvWriter(CsvWriter):
     line break or backslash inside a cell is written as \\t, \\n, \\r or \\\\ (the
     convention of PostgreSQL's and MySQL's text formats), never quoted over several lines."""
 
-    def _write_rows(self, rows: list[Any]) -> None:
-        lines = ("\t".join(_tsv_cell(_csv_cell(v, self.formula_guard)) for v in row) + "\n" for row in rows)
-        self.stream.write("".join(lines))
-        self.stream.flush()
+    def _rows_text(self, rows: list[Any]) -> str:
+        return "".join("\t".join(_tsv_cell(_csv_cell(v, self.formula_guard)) for v in row) + "\n" for row in rows)
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -223,13 +281,25 @@ def _tsv_cell(value: object) -> str:
 
 
 def _csv_cell(value: object, formula_guard: bool = True) -> object:
+    """A cell as written: numbers as they are, anything else as text. With `formula_guard`,
+    a cell no spreadsheet evaluates: a ' before = + - @ (or a tab or CR) at its start or
+    after a ; tab or line break inside it."""
     if value is None:
         return ""
-    if not isinstance(value, str):
+    if isinstance(value, (bool, float)):
         return value
+    if isinstance(value, int):
+        return _plain(value)  # an int too long to print becomes its hex string
+    if not isinstance(value, str):
+        value = render_record("CSV", lambda: json.dumps(_plain(value), ensure_ascii=False, default=_str)) \
+            if isinstance(value, (dict, list, tuple)) else _str(value)
     value = _SURROGATE.sub("\ufffd", value)  # unencodable as UTF-8
-    # A leading = + - @ makes Excel/LibreOffice evaluate the cell as a formula.
-    return "'" + value if formula_guard and value.startswith(_FORMULA_START) else value
+    if not formula_guard:
+        return value
+    value = _FORMULA_INSIDE.sub(r"\1'\2", value)
+    # A leading = + - @ makes Excel/LibreOffice evaluate the cell as a formula (spaces
+    # before it are trimmed by some importers).
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "html")

@@ -29,6 +29,8 @@ DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.jsonl")
 #: Files (and single corpus lines) larger than this are refused instead of read into memory.
 MAX_BYTES = 200 * 1024 * 1024
 STDIN_ID = "-"
+#: Python's limit on the digits of an int parsed from text (3.11+; 4300 by default).
+_MAX_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)
 
 
 @dataclass(frozen=True)
@@ -443,14 +445,33 @@ def _read_corpus(path: str, encoding: str | None, max_bytes: int) -> Iterator[So
                 continue
             try:
                 obj = json.loads(item)
+            except RecursionError:  # valid JSON, nested deeper than the parser's stack
+                yield SourceError(where, "not valid JSON (nested too deeply)")
+                continue
             except ValueError as e:
+                if "integer string conversion" in str(e):  # Python's guard against slow int parsing
+                    e = ValueError(f"a number with more than {_MAX_DIGITS()} digits")
                 yield SourceError(where, f"not valid JSON ({e})")
                 continue
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                 yield SourceError(where, 'expected an object with a "text" string')
                 continue
-            id_ = obj.get("id")
-            yield Source(where if id_ is None else str(id_), obj["text"], codec, path)
+            id_ = _corpus_id(obj.get("id"), where)
+            if id_ is None:
+                yield SourceError(where, 'the "id" must be a string or a number')
+                continue
+            yield Source(id_, obj["text"], codec, path)
+
+
+def _corpus_id(value: object, where: str) -> str | None:
+    """A corpus line's id as a string (`where` when it has none); None if it can't be one."""
+    if value is None:
+        return where
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # json.loads refuses the ints too long to print
+    return None
 
 
 @dataclass(frozen=True)

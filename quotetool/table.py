@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .cleantext import clean_text
-from .render import Record, dumps, heading_fields, safe_text
+from .render import Record, dumps, heading_fields, render_record, safe_text
 
 #: The longest line of quote text: readable measure, even on a 200-column terminal.
 TEXT_WIDTH = 100
@@ -113,9 +113,25 @@ class TableWriter:
 
     def write(self, record: Record) -> None:
         c = self.console
+
+        def make() -> str:
+            with c.capture() as capture:
+                self._print(record)
+            return capture.get()
+
+        # Rendered once aside first: a record that can't be is a RenderError before anything
+        # is written. Then printed for real in one buffered write (`with c:`), so a recording
+        # console (export_text, export_html) gets it too.
+        render_record("a table", make)
+        with c:
+            self._print(record)
+        self.count += 1
+        c.file.flush()
+
+    def _print(self, record: Record) -> None:
+        c = self.console
         if self.count:
             c.print(Rule(style="dim"), width=min(c.width, TEXT_WIDTH + INDENT))
-        self.count += 1
         if "error" in record:
             c.print(Text(safe_text(record.get("id")), style="bold"), soft_wrap=True)
             c.print(Text("error: " + safe_text(record["error"]), style="red"), soft_wrap=True)

@@ -203,22 +203,38 @@ def _fake_extract_many(stop_after: int):
     return fake
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
-def test_ctrl_c_keeps_whole_documents(runner, tmp_path, monkeypatch, fmt) -> None:
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "tsv", "html"])
+def test_ctrl_c_keeps_whole_documents_in_file_partial(runner, tmp_path, monkeypatch, fmt) -> None:
     paths = [_write(tmp_path / "in" / f"{i}.txt", f"text {i}") for i in range(3)]
     out = tmp_path / f"out.{fmt}"
     monkeypatch.setattr(pipeline, "extract_many", _fake_extract_many(2))
-    result = runner.invoke(cli, ["extract", *paths, "-o", str(out)])
-    assert result.exit_code == 1
-    assert "interrupted" in result.stderr and "2 complete documents" in result.stderr
-    assert sorted(os.listdir(tmp_path)) == ["in", out.name]
-    content = out.read_text()
+    result = runner.invoke(cli, ["extract", *paths, "-o", str(out), "--keep-partial"])
+    assert result.exit_code == 130
+    assert result.stderr == (f"quotetool: interrupted (SIGINT) after 2 inputs; {out} not written; "
+                             f"2 complete documents kept in {out}.partial\n")
+    assert sorted(os.listdir(tmp_path)) == ["in", out.name + ".partial"]
+    content = (tmp_path / (out.name + ".partial")).read_text()
     if fmt == "jsonl":
         assert [d["id"] for d in _lines(content)] == paths[:2]
     elif fmt == "json":
         assert [d["id"] for d in json.loads(content)] == paths[:2]
-    else:
+    elif fmt == "csv":
         assert [r[0] for r in csv.reader(io.StringIO(content))] == ["id", *paths[:2]]
+    elif fmt == "tsv":
+        assert [line.split("\t")[0] for line in content.splitlines()] == ["id", *paths[:2]]
+    else:  # the page is closed: what was written stays a whole page
+        assert content.count("<article ") == 2 and content.rstrip().endswith("</html>")
+
+
+def test_ctrl_c_during_speakers_leaves_the_output_as_it_was(runner, tmp_path, monkeypatch) -> None:
+    paths = [_write(tmp_path / "in" / f"{i}.txt", f"text {i}") for i in range(3)]
+    out = tmp_path / "speakers.csv"
+    out.write_text("old\n")
+    monkeypatch.setattr(pipeline, "extract_many", _fake_extract_many(2))
+    result = runner.invoke(cli, ["speakers", *paths, "-o", str(out)])
+    assert result.exit_code == 130
+    assert result.stderr == f"quotetool: interrupted (SIGINT) after 2 inputs; {out} left as it was\n"
+    assert out.read_text() == "old\n" and sorted(os.listdir(tmp_path)) == ["in", out.name]
 
 
 def test_pipeline_failure_is_reported_and_the_batch_goes_on(runner, tmp_path, monkeypatch) -> None:
@@ -238,10 +254,41 @@ def test_pipeline_failure_is_reported_and_the_batch_goes_on(runner, tmp_path, mo
 # --- bad inputs -----------------------------------------------------------------------------
 
 
-def test_missing_path_is_a_usage_error(runner, tmp_path) -> None:
-    result = runner.invoke(cli, ["extract", str(tmp_path / "nope.txt")])
-    assert result.exit_code == 2
-    assert result.stdout == ""
+def test_a_missing_path_is_one_line_and_the_others_go_on(runner, tmp_path) -> None:
+    # Deleted after the shell's glob, or mistyped: read like a folder entry, not a usage error.
+    nope = str(tmp_path / "nope.txt")
+    result = runner.invoke(cli, ["extract", nope])
+    assert result.exit_code == 1
+    assert result.stdout == "" and result.stderr == f"quotetool: error: {nope}: No such file or directory\n"
+    a = _write(tmp_path / "a.txt", QUOTED)
+    result = runner.invoke(cli, ["extract", nope, a, "--errors-as-records"])
+    assert result.exit_code == 1
+    assert _lines(result.stdout)[0] == {"id": nope, "error": "No such file or directory"}
+    assert _lines(result.stdout)[1]["id"] == a
+
+
+def test_an_unreadable_path_is_one_line(runner, tmp_path) -> None:
+    a = _write(tmp_path / "a.txt", QUOTED)
+    secret = _write(tmp_path / "secret.txt", QUOTED)
+    os.chmod(secret, 0)
+    try:
+        if os.access(secret, os.R_OK):
+            pytest.skip("running as a user who can read any file")
+        result = runner.invoke(cli, ["extract", secret, a])
+    finally:
+        os.chmod(secret, 0o644)
+    assert result.exit_code == 1
+    assert f"quotetool: error: {secret}: Permission denied\n" in result.stderr
+    assert [d["id"] for d in _lines(result.stdout)] == [a]
+
+
+def test_a_path_through_a_file_is_one_line(runner, tmp_path) -> None:
+    a = _write(tmp_path / "a.txt", QUOTED)
+    inside = os.path.join(a, "b.txt")  # unreadable for any user, root too
+    result = runner.invoke(cli, ["extract", inside, a])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"quotetool: error: {inside}: Not a directory\n")
+    assert [d["id"] for d in _lines(result.stdout)] == [a]
 
 
 def test_no_path_reads_piped_stdin(runner) -> None:

@@ -283,7 +283,7 @@ def test_corpus_with_lone_surrogates_controls_and_nuls(runner, tmp_path) -> None
         r'{"id": "\u001b[2Jevil\ud800", "text": "\u201c=HYPERLINK(1),\u201d Jane Roe said.\u0085"}',
     ]
     corpus = _write(tmp_path / "c.jsonl", "\n".join(lines) + "\n")
-    for fmt in ("jsonl", "json", "csv", "table"):
+    for fmt in ("jsonl", "json", "csv", "tsv", "table", "html"):
         result = runner.invoke(cli, ["extract", corpus, "-f", fmt])
         _no_traceback(result)
         assert result.exit_code == 0, result.stderr

@@ -134,3 +134,24 @@ def test_extract_speaker_keeps_only_their_quotes(runner, folder) -> None:
     rows = list(csv.DictReader(io.StringIO(both.stdout)))
     assert sorted(r["speaker"] for r in rows) == ["Irina Kovalenko", "Pavel Sorokin"]
     assert {r["date"] for r in rows} == {"2020-09-14", "2021-03-03T14:00"}
+
+
+def test_speakers_reads_like_extract(runner, folder, tmp_path) -> None:
+    # The same run as extract: a missing path is one line and the others go on (exit 1),
+    # and folders with nothing to read are an error.
+    nope = str(tmp_path / "nope.txt")
+    result = runner.invoke(cli, ["speakers", nope, folder, "-f", "json"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"quotetool: error: {nope}: No such file or directory\n")
+    assert [r["speaker"] for r in json.loads(result.stdout)][0] == "Nikolai Orlov"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(cli, ["speakers", str(empty), "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 1 and not (tmp_path / "s.csv").exists()
+    assert result.stderr.endswith(f"quotetool: error: no input files matched *.txt, *.md, *.jsonl in {empty}\n")
+
+
+def test_extract_speaker_counts_only_their_quotes(runner, folder) -> None:
+    result = runner.invoke(cli, ["extract", folder, "--speaker", "orlov", "-f", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    assert "3 files read, 2 documents with quotes, 3 quotes, 0 errors" in result.stderr
