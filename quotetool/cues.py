@@ -433,9 +433,9 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
         if k == 0 and (found is None or found.kind in (Kind.ORG, Kind.ROLE)):
             # “…,” said Acme Co-Founder, Jane Doe: the person after the organisation's title.
             after = [x for x in doc[t.i + 1:end] if not x.is_space]
-            named = _trailing_name(after) if not any(x.is_quote for x in after) else None
-            if named is not None:
-                return Cue(sieve, t.text, clean_mention(named.text), Kind.NAME, named.text)
+            trailing = _trailing_name(after) if not any(x.is_quote for x in after) else None
+            if trailing is not None:
+                return Cue(sieve, t.text, clean_mention(trailing.text), Kind.NAME, trailing.text)
         if found is not None:
             return found
     return None

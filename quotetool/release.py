@@ -127,7 +127,7 @@ def _skip_blank(text: str, pos: int) -> int:
 def _load_yaml(source: str) -> Any:
     """YAML without aliases: front matter has no use for them, and nested aliases
     expand exponentially (a few hundred bytes can become gigabytes)."""
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     class _NoAliasLoader(yaml.SafeLoader):
         def compose_node(self, parent: Any, index: Any) -> Any:
