@@ -36,10 +36,14 @@ from .resolve import Scene, resolve
 def scare_quote(ctx: QuoteContext, cue: Cue) -> bool:
     """A short quote with no cue of its own, inside a sentence, after a determiner,
     adjective or preposition: a scare quote or a title, which the guidelines leave out."""
-    if cue.kind is not Kind.NONE or ctx.doc is None:
+    if ctx.doc is None:
         return False
     words = ctx.words.split()
-    if len(words) > 4 or ctx.words.rstrip()[-1:] in (",", "?", "!"):
+    if len(words) > 4:
+        return False
+    if re.search(r"\bso-called\s+(?:[\w-]+\s+){0,2}\Z", ctx.before[-50:], re.I):
+        return True  # "our so-called planned Russian “invasion”", cue or not
+    if cue.kind is not Kind.NONE or ctx.words.rstrip()[-1:] in (",", "?", "!"):
         return False
     doc, mark = ctx.doc, ctx.span.open_mark - ctx.offset
     # The last word before the opening mark.
@@ -148,8 +152,17 @@ def legal_text(ctx: QuoteContext, cue: Cue) -> bool:
     return any(w in LEGAL_PARTS for w in words[-3:])
 
 
+def nickname(ctx: QuoteContext, cue: Cue) -> bool:
+    """A nickname inside a name: Robert “Bob” Doe, Arafat “Koko” Rahman."""
+    if len(ctx.words.split()) > 2 or ctx.span.close_mark is None:
+        return False
+    after = ctx.paragraph[ctx.span.close_mark + 1 - ctx.para_start:][:40]
+    return re.search(r"(?:^|\s)[A-Z][\w.'\u2019-]*\s\Z", ctx.before) is not None \
+        and re.match(r"\s[A-Z][a-z]", after) is not None and ctx.words[:1].isupper()
+
+
 #: Tried in order on each quote; any that answers True leaves the quote out.
-DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, rubric, named_term, legal_text)
+DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, nickname, rubric, named_term, legal_text)
 
 # --- fallbacks: quotes with no cue of their own -----------------------------------------------
 

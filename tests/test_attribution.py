@@ -373,6 +373,11 @@ CASES = [
         "information (collectively, “forward-looking statements”).\n\n“It was a record quarter,” said Sam Lee.",
         [("It was a record quarter,", "Sam Lee", "Sam Lee", "said", "inverted-verb")],
         id="defined-terms-in-parentheses-are-not-speech"),
+    pytest.param(
+        "The complaint relates to bribes paid to Robert “Bob” Doe in 2009.\n\nThe bill ends the so-called "
+        "“three-year bars,” Senator Ann Lee noted. “It is about time,” Lee said.",
+        [("It is about time,", "Ann Lee", "Lee", "said", "right-verb")],
+        id="nickname-and-so-called-even-with-a-cue"),
 ]
 
 
