@@ -56,10 +56,10 @@ ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "u.s", "jr", "sen", "g
 # --- mentions --------------------------------------------------------------------------------
 
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them", "it", "you",
-                      "his", "their", "its", "my", "our"})  # possessives: "his letter says"
+                      "his", "their", "its", "my", "our", "me"})  # possessives: "his letter says"
 #: Pronouns that name no one person: a group, the listener, "it is said".
 GROUP_PRONOUNS = frozenset({"they", "them", "you", "it", "their", "its"})
-FIRST_PERSON = frozenset({"i", "we", "my", "our"})
+FIRST_PERSON = frozenset({"i", "we", "my", "our", "me"})
 #: Relative pronouns: "Clinton, who said …" points back to the noun before.
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 #: Messages whose words are their sender's: "The message reads", "a letter by Jane Roe".

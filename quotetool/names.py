@@ -89,6 +89,8 @@ class NameIndex:
     _folded_memo: dict[str, Counter[str]] | None = field(default=None, repr=False)
     #: (offset, name) of people in subject position in the parsed text, in order
     subjects: list[tuple[int, str]] = field(default_factory=list)
+    #: (offset, name) of transcript turns ("Vladimir Putin: …"), in text order
+    turns: list[tuple[int, str]] = field(default_factory=list)
     #: acronym -> the full name the text spells out beside it: "GAO" -> "Government
     #: Accountability Office", from "the Government Accountability Office (GAO)"
     acronyms: dict[str, str] = field(default_factory=dict)
@@ -220,6 +222,11 @@ class NameIndex:
     def subject_before(self, offset: int) -> tuple[int, str] | None:
         k = bisect.bisect_left(self.subjects, (offset, ""))
         return self.subjects[k - 1] if k > 0 else None
+
+    def turn_before(self, offset: int) -> str | None:
+        """Whose turn it is in a transcript at `offset`: the last "Name:" label before it."""
+        k = bisect.bisect_left(self.turns, (offset, ""))
+        return self.turns[k - 1][1] if k > 0 else None
 
     def is_person(self, name: str) -> bool:
         """Is `name` surely a person's (not a one-word entity the recogniser guessed)?"""
@@ -394,6 +401,10 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
             if caps == acronym and words[k][:1].isupper():
                 idx.acronyms.setdefault(acronym, " ".join(words[k:]))
                 break
+    for m in _TURN.finditer(view):
+        name = strip_titles(" ".join(m.group(1).split()))
+        if len(tokens_of(name)) > 1 and surname(name).lower() in idx._strong():
+            idx.turns.append((m.start(1), idx.fullest(name)))
     idx.subjects = _subjects(parsed, exclude, idx)
     lead = _title_subject(header, idx)
     if lead:
@@ -402,6 +413,8 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
     return idx
 
 
+#: A transcript turn: a person's name and a colon, at a line's or a sentence's start.
+_TURN = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*((?:[A-Z][\w.\u2019'-]*[ \t]+){1,3}[A-Z][\w\u2019'-]+)[ \t*]*:[ \t]", re.M)
 _ACRONYM = re.compile(r"((?:[A-Z][\w&'.-]*[ \n]+(?:(?:of|for|and|the|on)[ \n]+)*){1,8})\(([A-Z]{2,6})\)")
 
 

@@ -58,7 +58,8 @@ def _org(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
 def _pronoun(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
     low = (cue.mention or "he").lower()
     if low in FIRST_PERSON:
-        return index.main_person() or scene.previous
+        # "I" in a transcript is whoever has the turn; elsewhere the document's speaker.
+        return index.turn_before(scene.at) or index.main_person() or scene.previous
     if low in GROUP_PRONOUNS:
         return None  # a group, the listener or "it is said": no one person to name
     # "he" is the latest person in subject position: the previous quote's speaker,

@@ -378,6 +378,11 @@ CASES = [
         "“three-year bars,” Senator Ann Lee noted. “It is about time,” Lee said.",
         [("It is about time,", "Ann Lee", "Lee", "said", "right-verb")],
         id="nickname-and-so-called-even-with-a-cue"),
+    pytest.param(
+        "Meeting of the two presidents. Ann Lee: Welcome. Tom Baker: Thank you. You know, and I was saying "
+        "to the minister,\"Here it feels like home.\" Ann Lee: Good.",
+        [("Here it feels like home.", "Tom Baker", "I", "saying", "left-verb")],
+        id="first-person-in-a-transcript-is-whoever-has-the-turn"),
 ]
 
 
