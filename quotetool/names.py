@@ -89,7 +89,8 @@ class NameIndex:
     _folded_memo: dict[str, Counter[str]] | None = field(default=None, repr=False)
     #: (offset, name) of people in subject position in the parsed text, in order
     subjects: list[tuple[int, str]] = field(default_factory=list)
-    #: (offset, name) of transcript turns ("Vladimir Putin: …"), in text order
+    #: (offset, name) of transcript turns ("Vladimir Putin: …"), in text order; the name is
+    #: "" for a turn of someone unnamed ("Question: …")
     turns: list[tuple[int, str]] = field(default_factory=list)
     #: acronym -> the full name the text spells out beside it: "GAO" -> "Government
     #: Accountability Office", from "the Government Accountability Office (GAO)"
@@ -223,10 +224,19 @@ class NameIndex:
         k = bisect.bisect_left(self.subjects, (offset, ""))
         return self.subjects[k - 1] if k > 0 else None
 
+    def turn_after(self, offset: int, within: int = 3000) -> str | None:
+        """The next "Name:" label after `offset`: who answers a question put to "you"."""
+        k = bisect.bisect_left(self.turns, (offset, ""))
+        while k < len(self.turns) and self.turns[k][0] - offset <= within:
+            if self.turns[k][1]:
+                return self.turns[k][1]
+            k += 1
+        return None
+
     def turn_before(self, offset: int) -> str | None:
         """Whose turn it is in a transcript at `offset`: the last "Name:" label before it."""
         k = bisect.bisect_left(self.turns, (offset, ""))
-        return self.turns[k - 1][1] if k > 0 else None
+        return (self.turns[k - 1][1] or None) if k > 0 else None
 
     def is_person(self, name: str) -> bool:
         """Is `name` surely a person's (not a one-word entity the recogniser guessed)?"""
@@ -405,6 +415,9 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
         name = strip_titles(" ".join(m.group(1).split()))
         if len(tokens_of(name)) > 1 and surname(name).lower() in idx._strong():
             idx.turns.append((m.start(1), idx.fullest(name)))
+    for m in _ASKER.finditer(view):
+        idx.turns.append((m.start(1), ""))
+    idx.turns.sort()
     idx.subjects = _subjects(parsed, exclude, idx)
     lead = _title_subject(header, idx)
     if lead:
@@ -414,7 +427,9 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
 
 
 #: A transcript turn: a person's name and a colon, at a line's or a sentence's start.
-_TURN = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*((?:[A-Z][\w.\u2019'-]*[ \t]+){1,3}[A-Z][\w\u2019'-]+)[ \t*]*:[ \t]", re.M)
+_TURN = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*((?:[A-Z][\w.\u2019'-]*[ \t\n]+){1,3}[A-Z][\w\u2019'-]+)[ \t*]*:[ \t\n]", re.M)
+#: The turn of an unnamed asker in an interview.
+_ASKER = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*(Question|Q|Interviewer|Journalist|Reporter)[ \t*]*:", re.M | re.I)
 _ACRONYM = re.compile(r"((?:[A-Z][\w&'.-]*[ \n]+(?:(?:of|for|and|the|on)[ \n]+)*){1,8})\(([A-Z]{2,6})\)")
 
 

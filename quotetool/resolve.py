@@ -60,6 +60,11 @@ def _pronoun(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
     if low in FIRST_PERSON:
         # "I" in a transcript is whoever has the turn; elsewhere the document's speaker.
         return index.turn_before(scene.at) or index.main_person() or scene.previous
+    if low == "you" and index.turns:
+        # In an interview "you" is the one who answers next, when someone else asks.
+        answer = index.turn_after(scene.at)
+        if answer and answer != index.turn_before(scene.at):
+            return answer
     if low in GROUP_PRONOUNS:
         return None  # a group, the listener or "it is said": no one person to name
     # "he" is the latest person in subject position: the previous quote's speaker,

@@ -383,6 +383,11 @@ CASES = [
         "to the minister,\"Here it feels like home.\" Ann Lee: Good.",
         [("Here it feels like home.", "Tom Baker", "I", "saying", "left-verb")],
         id="first-person-in-a-transcript-is-whoever-has-the-turn"),
+    pytest.param(
+        "Interview with Ann Lee\n\nQuestion: Some people asked whom you meant when you said “fools.”\n\n"
+        "Ann Lee: I do not remember.",
+        [("fools.", "Ann Lee", "you", "said", "left-verb")],
+        id="you-in-an-interview-question-is-who-answers"),
 ]
 
 
