@@ -265,6 +265,14 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
     sender = _message_sender(subj)
     if sender is not None:
         subj, lo = sender, min(lo, sender.left_edge.i)
+    if subj.lower_ in ("he", "she"):
+        # "I was speaking with Governor Mironov, and he said": "he" is not the "I" who
+        # speaks; it is the person that speaker just named.
+        before = [t for t in doc[lo:subj.i] if not t.is_space]
+        if any(t.lower_ in ("i", "we") for t in before):
+            named = [e for e in ents_in(doc, lo, subj.i) if e.label_ == "PERSON"]
+            if named:
+                return Cue(sieve, cue, subj.text, Kind.NAME, named[-1].text)
     if subj.lower_ == "they":
         # "When we spoke to our European colleagues, they all said": the group named just
         # before in the sentence.

@@ -388,6 +388,11 @@ CASES = [
         "Ann Lee: I do not remember.",
         [("fools.", "Ann Lee", "you", "said", "left-verb")],
         id="you-in-an-interview-question-is-who-answers"),
+    pytest.param(
+        "Remarks by President Ann Lee at the city festival\n\nI was speaking with Governor Tom Baker on the "
+        "way here, and he said, “Look, there is the old cathedral.”",
+        [("Look, there is the old cathedral.", "Tom Baker", "he", "said", "left-verb")],
+        id="he-is-not-the-I-who-speaks"),
 ]
 
 
