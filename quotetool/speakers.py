@@ -93,6 +93,8 @@ def speech_like(ctx: QuoteContext) -> bool:
 #: A run of this many quoted items side by side ("“A”, “B” and “C”") is a list of names
 #: or terms, not speech.
 LIST_ITEMS = 3
+#: ... each item at most this long: a list item names something, it does not say it.
+LIST_ITEM_WORDS = 12
 _LIST_GAP = re.compile(r"[\s,;]*(?:(?:and|or|as well as)\s+)?(?:(?:a|an|the)\s+)?\Z")
 
 
@@ -125,8 +127,10 @@ def quoted_list(contexts: Sequence[QuoteContext], cues: Sequence[Cue]) -> set[in
             joined = gap is not None and _LIST_GAP.match(gap) is not None
         if not joined:
             flush()
-        if len(ctx.words.split()) < SPEECH_WORDS:
+        if len(ctx.words.split()) <= LIST_ITEM_WORDS:
             run.append(i)
+        else:
+            flush()
     flush()
     return out
 
