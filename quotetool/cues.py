@@ -190,10 +190,10 @@ def _nearest_noun_before(verb: Token, lo: int, first: bool = False) -> Token | N
 
 
 def _verb_subject(verb: Token, lo: int, hi: int) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and lo <= child.i < hi:
-            return child
-    return None
+    """The verb's subject; of two ("President of the Commission, Ursula von der Leyen
+    said"), the one nearest the verb."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and lo <= c.i < hi]
+    return min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
 
 
 def _after_verb_subject(verb: Token, hi: int) -> Token | None:
