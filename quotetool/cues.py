@@ -589,7 +589,12 @@ def left_verb(ctx: QuoteContext) -> Cue | None:
 
 
 def label(ctx: QuoteContext) -> Cue | None:
-    return _label(ctx.left)
+    """“Jane Roe: “…”, or a label line just above a quote that opens its line."""
+    found = _label(ctx.left)
+    if found is None and re.search(r"\n[ \t]*\Z", ctx.before):
+        line = _label_line(ctx.left)
+        found = replace(line, sieve="label") if line is not None else None
+    return found
 
 
 def lead_in(ctx: QuoteContext) -> Cue | None:

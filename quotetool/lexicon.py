@@ -98,7 +98,7 @@ ROLE_FAMILY = {
 #: Words that may sit inside a role phrase ("Prime Minister", "Deputy Secretary of State").
 ROLE_WORDS = frozenset(ROLE_FAMILY) | {"prime", "foreign", "first", "vice", "acting", "state", "of", "the",
                                        "assistant", "senior", "deputy", "executive", "general", "u.s.",
-                                       "officer", "founder", "co-founder"}
+                                       "officer", "founder", "co-founder", "ag", "da", "atty"}
 #: Name suffixes: "Martin Luther King Jr."
 NAME_SUFFIXES = ("jr", "sr", "ii", "iii", "iv")
 #: Lower-case particles inside names: "Ursula von der Leyen".

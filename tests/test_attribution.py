@@ -393,6 +393,14 @@ CASES = [
         "way here, and he said, “Look, there is the old cathedral.”",
         [("Look, there is the old cathedral.", "Tom Baker", "he", "said", "left-verb")],
         id="he-is-not-the-I-who-speaks"),
+    pytest.param(
+        "Acme joined the Open Grid Alliance today.\n\nSupporting Quotes\n\nJohn Smith, Vice President of "
+        "Engineering, Acme\n“Open standards let our customers choose.”\n\nAttorney General Jane Roe welcomed "
+        "the news.\n\n“Open markets help consumers,” AG Roe said.",
+        [("Open standards let our customers choose.", "John Smith",
+          "John Smith, Vice President of Engineering, Acme", None, "label"),
+         ("Open markets help consumers,", "Jane Roe", "AG Roe", "said", "right-verb")],
+        id="label-line-on-the-line-above-and-AG-title"),
 ]
 
 
