@@ -174,7 +174,8 @@ def test_any_corpus_line_is_a_document_or_that_lines_error(tmp_path, lines) -> N
     path.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass") + b"\n")
     got = list(sources.iter_sources([str(path)]))
     raw_lines = path.read_bytes().split(b"\n")[:-1]
-    assert len(got) == sum(1 for line in raw_lines if line.strip())
+    # A line of white space only (str.isspace: "\x1f" too) is skipped, as the reader does.
+    assert len(got) == sum(1 for line in raw_lines if line.decode("utf-8", "surrogatepass").strip())
     for item in got:
         if isinstance(item, sources.SourceError):
             assert re.fullmatch(re.escape(str(path)) + r":\d+", item.id), item
