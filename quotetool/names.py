@@ -390,6 +390,7 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
             if isinstance(value, str):
                 for m in _CAP_RUN.finditer(value):
                     idx.header_names.append(m.group(0))
+                    _header_full_name(idx, m.group(0))
         title = header.get("title")
         if isinstance(title, str):
             by = _BY_AUTHOR.search(re.sub(r"\s+", " ", title))
@@ -431,6 +432,18 @@ _TURN = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*((?:[A-Z][\w.\u2019'-]*[ \
 #: The turn of an unnamed asker in an interview.
 _ASKER = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*(Question|Q|Interviewer|Journalist|Reporter)[ \t*]*:", re.M | re.I)
 _ACRONYM = re.compile(r"((?:[A-Z][\w&'.-]*[ \n]+(?:(?:of|for|and|the|on)[ \n]+)*){1,8})\(([A-Z]{2,6})\)")
+
+
+def _header_full_name(idx: NameIndex, run: str) -> None:
+    """A headline introduces the full name that the body shortens to a surname ("Acme
+    Appoints Patrick Doe as CFO" … "Doe said"): the surname and the word before it, when
+    the body names that surname and the word is not a Title Case verb ("Appoints")."""
+    toks = tokens_of(strip_titles(run))
+    for k in range(1, len(toks)):
+        sur, given = bare(toks[k]), toks[k - 1]
+        if sur in idx.forms and given[:1].isupper() and not given.endswith("s") \
+                and bare(given) not in NOT_NAME_WORDS and bare(given) not in HEADLINE_WORDS:
+            idx.add_form(given + " " + toks[k])
 
 
 def _title_subject(header: dict | None, index: NameIndex) -> str | None:

@@ -401,6 +401,11 @@ CASES = [
           "John Smith, Vice President of Engineering, Acme", None, "label"),
          ("Open markets help consumers,", "Jane Roe", "AG Roe", "said", "right-verb")],
         id="label-line-on-the-line-above-and-AG-title"),
+    pytest.param(
+        "Acme Appoints Patrick Doe as Chief Financial Officer\nMay 3, 2024\n\nDENVER -- Acme announced the "
+        "appointment today.\n\n“I am excited to join Acme,” Doe said.",
+        [("I am excited to join Acme,", "Patrick Doe", "Doe", "said", "right-verb")],
+        id="surname-gets-the-full-name-from-the-headline"),
 ]
 
 
