@@ -49,6 +49,8 @@ class QuoteContext:
     #: (a paragraph may hold thousands of quotes: a whole prefix per quote is quadratic)
     before: str
     para_start: int  # where the quote's paragraph starts
+    #: the start of the next paragraph, when the quote ends its own (a byline below it)
+    below: str
     right: Window | None
     left: Window | None
     lead: Window | None  # the end of a lead-in paragraph ("… said:") before a paragraph-opening quote
@@ -121,6 +123,17 @@ def _left_window(doc: Doc, lo_char: int, before: int) -> Window | None:
     return Window(doc, start, hi, before) if hi > start else None
 
 
+def _below(view: str, paras: list[tuple[int, int]], q: QuoteSpan, last: bool) -> str:
+    """The first words of the paragraph after the quote's, if the quote ends its paragraph."""
+    if not last or q.paragraph + 1 >= len(paras):
+        return ""
+    end = q.close_mark + 1 if q.close_mark is not None else q.end
+    if view[end:paras[q.paragraph][1]].strip(" .,\u00a0"):
+        return ""
+    lo, hi = paras[q.paragraph + 1]
+    return view[lo:min(hi, lo + 120)]
+
+
 def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
     """One context per quote of the plan, from the parsed Docs of its segments."""
     seg_doc = dict(zip(plan.segments, docs))
@@ -161,6 +174,7 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
             para_text = {q.paragraph: view[para[0]:para[1]]}
         out.append(QuoteContext(i, q, view[q.start:q.end], para_text[q.paragraph], opens,
                                 view[max(para[0], q.open_mark - BEFORE_CHARS):q.open_mark], para[0],
+                                _below(view, plan.paras, q, next_q is None),
                                 right, left, lead,
                                 offset, doc))
     return out

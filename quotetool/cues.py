@@ -362,6 +362,18 @@ def byline(ctx: QuoteContext) -> Cue | None:
     return found if found.kind in (Kind.NAME, Kind.ORG, Kind.LABEL) else None
 
 
+_BYLINE_BELOW = re.compile(r"[\u2015\u2014\u2013-]+\s*((?:[A-Z][\w.'\u2019-]*\s+){1,3}[A-Z][\w'\u2019-]+)\s*(?:,|$)")
+
+
+def byline_below(ctx: QuoteContext) -> Cue | None:
+    """A byline in the paragraph under the quote: “…” ¶ — Jane Doe, CEO of Acme."""
+    m = _BYLINE_BELOW.match(ctx.below)
+    if m is None:
+        return None
+    name = " ".join(m.group(1).split())
+    return Cue("byline", "\u2015", name, Kind.NAME, name)
+
+
 def phrase_right(ctx: QuoteContext) -> Cue | None:
     """“…,” according to the Port Authority."""
     w = ctx.right
@@ -618,7 +630,7 @@ def inline_label(ctx: QuoteContext) -> Cue | None:
 
 #: The cue sieves, strongest first.
 CUE_SIEVES: tuple[Callable[[QuoteContext], Cue | None], ...] = (
-    inline_label, byline, phrase_right, right_verb, left_verb, label, lead_in)
+    inline_label, byline, phrase_right, right_verb, left_verb, label, lead_in, byline_below)
 
 
 def find_cue(ctx: QuoteContext) -> Cue:

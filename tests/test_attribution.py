@@ -406,6 +406,11 @@ CASES = [
         "appointment today.\n\n“I am excited to join Acme,” Doe said.",
         [("I am excited to join Acme,", "Patrick Doe", "Doe", "said", "right-verb")],
         id="surname-gets-the-full-name-from-the-headline"),
+    pytest.param(
+        "Acme opened a new plant today. Tom Baker cut the ribbon.\n\n“We are proud of our team.”\n\n"
+        "— Jane Doe, CEO of Acme",
+        [("We are proud of our team.", "Jane Doe", "Jane Doe", "\u2015", "byline")],
+        id="byline-in-the-paragraph-below"),
 ]
 
 
