@@ -13,7 +13,7 @@ import re
 
 #: Verbs that report speech or writing ("said", "stressed", "tweeted").
 REPORTING_VERBS = frozenset("""
-accuse acknowledge add admit proclaim tout advise affirm agree allege announce answer applaud argue ask assert
+accuse acknowledge add admit proclaim tout find advise affirm agree allege announce answer applaud argue ask assert
 assure begin believe blast boast brag call caution chant charge claim clarify close comment
 complain concede conclude condemn confirm contend continue counter criticise criticize cry
 declare demand deny describe disclose elaborate emphasise emphasize estimate explain express
@@ -29,7 +29,8 @@ _IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written", "think": 
               "feel": "felt", "begin": "began begun", "sing": "sang sung", "read": "read",
               "put": "put", "cry": "cried cries", "reply": "replied replies", "deny": "denied denies",
               "testify": "testified testifies", "specify": "specified specifies",
-              "clarify": "clarified clarifies", "plead": "pled", "quip": "quipped quipping"}
+              "clarify": "clarified clarifies", "plead": "pled", "quip": "quipped quipping",
+              "find": "found", "proclaim": "proclaimed"}
 
 
 def inflections(verb: str) -> set[str]:

@@ -153,7 +153,11 @@ def legal_text(ctx: QuoteContext, cue: Cue) -> bool:
     """The words of a law or an order, introduced by the part they become: "adding a new
     section 11 to read as follows: “Sec. 11. …”"."""
     words = re.findall(r"[a-z]+", (cue.mention or "").lower())
-    return any(w in LEGAL_PARTS for w in words[-3:])
+    # ... or that opens like a law's section: “Sec. 7. …”, “(e) the term …”.
+    return any(w in LEGAL_PARTS for w in words[-3:]) or _SECTION_START.match(ctx.words) is not None
+
+
+_SECTION_START = re.compile(r"(?:Sec\.|Section|\u00a7)\s*\d|\([a-z0-9]{1,4}\)\s")
 
 
 def nickname(ctx: QuoteContext, cue: Cue) -> bool:

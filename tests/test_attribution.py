@@ -411,6 +411,12 @@ CASES = [
         "— Jane Doe, CEO of Acme",
         [("We are proud of our team.", "Jane Doe", "Jane Doe", "\u2015", "byline")],
         id="byline-in-the-paragraph-below"),
+    pytest.param(
+        "Sec. 2. The order of May 2 is amended by striking section 7 and inserting the following:\n\n"
+        "“Sec. 7. The Secretary shall inspect every port.”\n\nThis is a bipartisan view: Congress has found "
+        "that “access to broadband is essential to modern life.”",
+        [("access to broadband is essential to modern life.", "Congress", "Congress", "found", "left-verb")],
+        id="a-law-section-is-not-speech-and-found-reports"),
 ]
 
 
