@@ -159,17 +159,24 @@ def engine(scheduler: str, options: Options) -> Iterator[Engine]:
             if scheduler == "local":
                 cluster = stack.enter_context(LocalCluster(
                     n_workers=options.processes(), threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR))
+                    # On loopback, and any free port for the scheduler's HTTP server (8787 may be taken).
+                    host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                    silence_logs=logging.CRITICAL))  # the CLI reports what fails
                 client = stack.enter_context(Client(cluster))
             else:
-                client = stack.enter_context(Client(scheduler, timeout=30))
+                # Gives up after distributed.comm.timeouts.connect (30 s; DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+                client = stack.enter_context(Client(scheduler))
         except (OSError, TimeoutError, ValueError) as e:
             raise QuotetoolError(f"can't reach the Dask scheduler at {scheduler}: {e}") from None
+        name = f"quotetool-model-{options.model}"
         try:
-            client.register_plugin(ModelLoader(options.model), name=f"quotetool-model-{options.model}")
-        except QuotetoolError:
-            raise
+            client.register_plugin(ModelLoader(options.model), name=name)
         except Exception as e:
+            # Not left registered: every worker that joins the cluster later would fail it too.
+            with contextlib.suppress(Exception):
+                client.unregister_worker_plugin(name)
+            if isinstance(e, QuotetoolError):
+                raise
             raise QuotetoolError(f"the Dask workers could not load the model: {type(e).__name__}: {e}") from None
         yield Engine(client)
 
@@ -184,7 +191,7 @@ def files(urlpath: str | Sequence[str], *, partition_chars: int = 4 * TASK_CHARS
     import fsspec  # a dependency of dask
 
     opened = sorted(fsspec.open_files(urlpath, mode="rb", **storage_options), key=lambda f: f.path)
-    sizes = opened[0].fs.sizes([f.path for f in opened]) if opened else []
+    sizes = [_size(f) for f in opened]
     groups: list[list[Any]] = []
     size = partition_chars
     for f, n in zip(opened, sizes):
@@ -194,6 +201,13 @@ def files(urlpath: str | Sequence[str], *, partition_chars: int = 4 * TASK_CHARS
         groups[-1].append(f)
         size += n or 0
     return db.from_sequence(groups, npartitions=max(1, len(groups))).flatten()
+
+
+def _size(f: Any) -> int:
+    try:
+        return int(f.fs.size(f.path) or 0)
+    except OSError:  # gone, or a dangling link: read (and reported) as such by extract_bag
+        return 0
 
 
 def extract_bag(bag: db.Bag, *, model: str | None = None, header: bool = True,

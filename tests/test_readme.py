@@ -35,7 +35,7 @@ CI = REPO / ".ci" / "run"
 SETUP_COMMANDS = {
     "pip install .",
     "python3 -m venv .venv && . .venv/bin/activate && pip install .",
-    'pip install ".[test]" && python -m pytest -q',
+    'pip install ".[test,dask]" && python -m pytest -q',
     "bash .ci/run",
 }
 
@@ -157,5 +157,5 @@ def test_bash_blocks_are_the_setup_that_ci_runs() -> None:
             commands += [line.split("  #")[0].strip() for line in code.splitlines() if line.strip()]
     assert commands and set(commands) <= SETUP_COMMANDS, set(commands) - SETUP_COMMANDS
     ci = CI.read_text(encoding="utf-8")
-    assert '"$PYTHON" -m venv "$venv"' in ci and 'pip install -q ".[test]"' in ci
+    assert '"$PYTHON" -m venv "$venv"' in ci and 'pip install -q ".[test,dask]"' in ci
     assert "TEST_CMD='python -m pytest -q'" in ci and "$TEST_CMD" in ci
