@@ -188,7 +188,7 @@ def files(urlpath: str | Sequence[str], *, partition_chars: int = 4 * TASK_CHARS
     """A bag of the files at `urlpath` (a glob such as ``"archive/**/*.txt"``, or a list of
     paths; ``s3://``, ``gs://`` and the like with their fsspec package), sorted by path, in
     partitions of about `partition_chars` bytes each. Read on the workers by `extract_bag`."""
-    import fsspec  # a dependency of dask
+    import fsspec  # type: ignore[import-untyped,unused-ignore]  # a dependency of dask
 
     opened = sorted(fsspec.open_files(urlpath, mode="rb", **storage_options), key=lambda f: f.path)
     sizes = [_size(f) for f in opened]
@@ -254,7 +254,7 @@ def to_dataframe(records: db.Bag) -> dd.DataFrame:
     repeated on each row, so no join is needed. Error records have no quotes, so no rows
     (``records.filter(lambda r: "error" in r)`` lists them). ``.to_parquet(folder)`` writes it.
     """
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     from .render import CSV_FIELDS
 
