@@ -53,14 +53,32 @@ def _messages(stderr: str) -> list[str]:
     return sorted(line for line in stderr.splitlines() if line.startswith(("quotetool: error", "quotetool: warning")))
 
 
+#: The cluster runs in a process of its own, as an existing cluster does: started in pytest's,
+#: multiprocessing would leave its resource tracker behind as a child of pytest.
+CLUSTER = """
+import logging, sys
+from distributed import LocalCluster
+with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                  dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL) as cluster:
+    print(cluster.scheduler_address, flush=True)
+    sys.stdin.read()  # until the tests are done
+"""
+
+
 @pytest.fixture(scope="module")
 def cluster():
     pytest.importorskip("distributed")
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                      silence_logs=logging.CRITICAL) as c, Client(c) as client:
-        yield client
+    proc = subprocess.Popen([sys.executable, "-c", CLUSTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        address = proc.stdout.readline().strip()
+        assert address.startswith("tcp://127.0.0.1:"), address
+        with Client(address) as client:
+            yield client
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=120)
 
 
 @pytest.fixture(scope="module")
