@@ -89,6 +89,9 @@ def _input_options(fn: Any) -> Any:
             help="Worker processes; 0 or -1 = all cores.",
         ),
         click.option("-b", "--batch-size", type=click.IntRange(min=1), help="Documents per batch sent to a worker."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Run on the Dask cluster at ADDRESS (tcp://HOST:8786), or on a local one of -n "
+                     'worker processes with "local". Needs pip install "quotetool[dask]".'),
         click.option(
             "--glob",
             metavar="PATTERN",
@@ -232,6 +235,7 @@ def _run(
     model: str | None,
     jobs: int,
     batch_size: int | None,
+    scheduler: str | None,
     glob: tuple[str, ...],
     encoding: str | None,
     no_header: bool,
@@ -260,12 +264,17 @@ def _run(
     target: out.Output | None = None
     writer: out.GuardedWriter | None = None
     problem: BaseException | None = None
-    with StopSignals() as stop:
+    # The cluster (if any) is closed after the output is committed or left alone.
+    with StopSignals() as stop, contextlib.ExitStack() as cluster:
         try:
             target = out.open_output(output)
             writer = out.GuardedWriter(make_writer, target)
-            with ui.status("Loading the spaCy model…"):  # it takes seconds: say so on a terminal
-                pipeline.load_nlp(model)
+            if scheduler:  # the workers load the model, not this process
+                with ui.status("Starting Dask workers…" if scheduler == "local" else f"Connecting to {scheduler}…"):
+                    run.engine = cluster.enter_context(_dask_engine(scheduler, options))
+            else:
+                with ui.status("Loading the spaCy model…"):  # it takes seconds: say so on a terminal
+                    pipeline.load_nlp(model)
             with ui.progress(run, show=output not in (None, "-") or not _isatty(sys.stdout)) as advance:
                 for result in run:
                     _write(writer, run, result, stop, with_text=with_text, errors=errors_as_records,
@@ -281,6 +290,17 @@ def _run(
         finally:
             kept = target.abort(keep_partial) if target is not None else None  # no-op once committed
     raise click.exceptions.Exit(_finish(ui, run, problem, target, kept, started))
+
+
+def _dask_engine(scheduler: str, options: Any) -> Any:
+    """`quotetool.dask.engine`, or a one-line error when the dask extra is not installed."""
+    from .pipeline import QuotetoolError
+
+    try:
+        from .dask import engine
+    except ImportError as e:
+        raise QuotetoolError(f'--scheduler needs Dask: pip install "quotetool[dask]" ({e.__cause__ or e})') from None
+    return engine(scheduler, options)
 
 
 def _write(writer: Any, run: Any, result: Any, stop: Any, *, with_text: bool, errors: bool,

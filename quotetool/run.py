@@ -28,6 +28,7 @@ import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Union
 
 from . import pipeline
 from .models import Document
@@ -36,6 +37,11 @@ from .sources import DEFAULT_GLOBS, Source, SourceError, count_sources, iter_sou
 from .summary import speaker_matches
 
 Report = Callable[[str, str], None]  # (where, message)
+Engine = Callable[[Iterable[pipeline.Item], Options], Iterable[Union[Document, Failure]]]
+
+
+def _extract_many(items: Iterable[pipeline.Item], options: Options) -> Iterator[Document | Failure]:
+    return pipeline.extract_many(items, options=options)
 
 
 @dataclass
@@ -73,12 +79,14 @@ class Run:
             a folder with nothing to read, front matter too large for YAML).
         speakers: keep only the quotes of these speakers (names or surnames, any case; see
             `summary.speaker_matches`); empty: every quote.
+        engine: what extracts: called with the items and the options, it yields one result per
+            item in order (default `pipeline.extract_many`; `quotetool.dask.Engine` runs on Dask).
     """
 
     def __init__(self, paths: Iterable[str | os.PathLike[str]], options: Options | None = None, *,
                  glob_patterns: Iterable[str] = DEFAULT_GLOBS, encoding: str | None = None,
                  on_error: Report | None = None, on_warning: Report | None = None,
-                 speakers: Iterable[str] = ()) -> None:
+                 speakers: Iterable[str] = (), engine: Engine | None = None) -> None:
         self.paths = [os.fspath(p) for p in paths]
         self.options = options or Options()
         self.glob_patterns = tuple(glob_patterns)
@@ -86,6 +94,7 @@ class Run:
         self.on_error = on_error or _ignore
         self.on_warning = on_warning or _ignore
         self.speakers = tuple(speakers)
+        self.engine = engine or _extract_many
         self.stats = Stats()
 
     def count(self) -> int:
@@ -93,7 +102,7 @@ class Run:
         return count_sources(self.paths, glob_patterns=self.glob_patterns)
 
     def __iter__(self) -> Iterator[Document | Failure]:
-        for result in pipeline.extract_many(self._items(), options=self.options):
+        for result in self.engine(self._items(), self.options):
             if isinstance(result, Failure):
                 self.stats.failed += 1
                 if result.stage != "read":  # a read error was reported when it was read

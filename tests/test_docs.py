@@ -96,7 +96,7 @@ def test_readme_help_blocks_match_the_real_help() -> None:
 
 def test_readme_keeps_the_quick_start_and_test_command() -> None:
     text = README.read_text(encoding="utf-8")
-    assert 'pip install ".[test]" && python -m pytest -q' in text  # .ci/run checks this line
+    assert 'pip install ".[test,dask]" && python -m pytest -q' in text  # .ci/run checks this line
     assert "quotetool extract samples/belarus_russia_relations.txt" in text
 
 

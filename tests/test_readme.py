@@ -35,7 +35,7 @@ CI = REPO / ".ci" / "run"
 SETUP_COMMANDS = {
     "pip install .",
     "python3 -m venv .venv && . .venv/bin/activate && pip install .",
-    'pip install ".[test]" && python -m pytest -q',
+    'pip install ".[test,dask]" && python -m pytest -q',
     "bash .ci/run",
 }
 
@@ -110,6 +110,13 @@ WRITTEN = {
 
 @pytest.mark.parametrize("code", of("python"))
 def test_python_block_runs_on_its_own(code: str, monkeypatch, capsys) -> None:
+    if "quotetool.dask" in code:  # starts worker processes: not in pytest's own (see tests/test_dask.py)
+        pytest.importorskip("distributed")
+        result = subprocess.run([sys.executable, "-c", code], cwd=REPO, stdin=subprocess.DEVNULL,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip()
+        return
     monkeypatch.chdir(REPO)
     exec(compile(code, str(README), "exec"), {"__name__": "readme"})  # noqa: S102 - our own README
     assert capsys.readouterr().out.strip()  # every block shows something
@@ -157,5 +164,5 @@ def test_bash_blocks_are_the_setup_that_ci_runs() -> None:
             commands += [line.split("  #")[0].strip() for line in code.splitlines() if line.strip()]
     assert commands and set(commands) <= SETUP_COMMANDS, set(commands) - SETUP_COMMANDS
     ci = CI.read_text(encoding="utf-8")
-    assert '"$PYTHON" -m venv "$venv"' in ci and 'pip install -q ".[test]"' in ci
+    assert '"$PYTHON" -m venv "$venv"' in ci and 'pip install -q ".[test,dask]"' in ci
     assert "TEST_CMD='python -m pytest -q'" in ci and "$TEST_CMD" in ci
