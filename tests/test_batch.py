@@ -151,3 +151,23 @@ def test_the_pruned_attribute_ruler_gives_the_same_pos_tags_and_parse(nlp) -> No
     assert [(t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in ours] == \
         [(t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in full]
     assert len(pruned.get_pipe("attribute_ruler").patterns) < len(nlp.get_pipe("attribute_ruler").patterns)
+
+
+def test_only_the_sentences_around_a_quote_are_parsed(nlp) -> None:
+    """(The first paragraphs, the lead, are parsed whole.)"""
+    from quotetool.pipeline import _trimmed
+    from quotetool.plan import make_plan
+
+    text = ("City Hall opened its doors on Monday.\n\nThe mayor was away.\n\nThe council met at nine.\n\n"
+            "The budget was published in May. It runs to 400 pages. Critics read it overnight. "
+            "Mr. Tom Baker, the treasurer, spoke to reporters. \u201cEvery line of it is balanced,\u201d "
+            "he said. Reporters left. The session closed at noon. Lunch was served in the hall.\n")
+    plan = _trimmed(make_plan(text, header=False))
+    pieces = plan.pieces()
+    assert pieces[-1] == ("Mr. Tom Baker, the treasurer, spoke to reporters. \u201cEvery line of it is balanced,\u201d "
+                          "he said. Reporters left.")
+    assert [lo for lo, _ in plan.segments] == [text.index(p) for p in pieces]  # offsets kept
+
+    quotes = extract(text, nlp=nlp, header=False).quotes
+    assert [(q.quote, q.speaker, q.cue) for q in quotes] == [("Every line of it is balanced,", "Tom Baker", "said")]
+    assert all(text[q.start:q.end] == q.quote for q in quotes)
