@@ -19,7 +19,9 @@ process of this script, so nothing is shared between runs:
 textacy, ...), and keeps each setting's fastest run (memory: the highest peak of its runs):
 on a machine that other work shares, the fastest run is the one least slowed by it.
 
-words/s and docs/s count the processing time only (the model load is shown apart);
+words/s and docs/s count the processing time only (the model load is shown apart); "cpu s"
+is the CPU time of that processing (user + system, workers included), which other work on
+the machine does not inflate, hence a second quotetool/textacy ratio by CPU time;
 words are whitespace-separated tokens. Memory is sampled from /proc every 50 ms over
 the child and all its descendants (with -n 2 the workers are the child's children):
 "tree RSS" sums their resident sizes (pages shared after fork count once per process,
@@ -67,6 +69,7 @@ def items():
             yield str(d["id"]), d["text"], None
 
 docs = quotes = failed = 0
+c0 = os.times()
 t0 = time.perf_counter()
 with open(os.devnull, "w", encoding="utf-8") as out:
     for r in pipeline.extract_many(items(), model=model, n_process=jobs):
@@ -77,12 +80,14 @@ with open(os.devnull, "w", encoding="utf-8") as out:
         quotes += len(r.quotes)
         out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
 t_run = time.perf_counter() - t0
+c1 = os.times()
+cpu = sum(b - a for a, b in zip(c0[:4], c1[:4]))
 with open(result, "w") as f:
-    json.dump({"load": t_load, "run": t_run, "docs": docs, "quotes": quotes, "failed": failed}, f)
+    json.dump({"load": t_load, "run": t_run, "cpu": cpu, "docs": docs, "quotes": quotes, "failed": failed}, f)
 """
 
 TEXTACY_CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 t0 = time.perf_counter()
 import spacy
 from textacy.extract.triples import direct_quotations
@@ -102,6 +107,7 @@ def texts():
             yield json.loads(line)["text"]
 
 docs = quotes = failed = 0
+c0 = os.times()
 t0 = time.perf_counter()
 for doc in nlp.pipe(texts()):
     docs += 1
@@ -110,8 +116,10 @@ for doc in nlp.pipe(texts()):
     except Exception:  # e.g. ValueError on an odd number of quote marks: the whole doc is lost
         failed += 1
 t_run = time.perf_counter() - t0
+c1 = os.times()
+cpu = sum(b - a for a, b in zip(c0[:4], c1[:4]))
 with open(result, "w") as f:
-    json.dump({"load": t_load, "run": t_run, "docs": docs, "quotes": quotes, "failed": failed}, f)
+    json.dump({"load": t_load, "run": t_run, "cpu": cpu, "docs": docs, "quotes": quotes, "failed": failed}, f)
 """
 
 HELP_IMPORTS_CHILD = r"""
@@ -253,7 +261,7 @@ def measure_quotetool(corpus: Path, limit: int, jobs: int, model: str | None, cl
     if model:
         cmd += ["--model", model]
     out = run_measured(cmd)
-    out.update(load=None, run=out["wall"], quotes=None, failed=None)
+    out.update(load=None, run=out["wall"], cpu=None, quotes=None, failed=None)
     return out
 
 
@@ -349,6 +357,9 @@ def main(argv: list[str] | None = None) -> int:
         if tx and base:
             ratios.append((limit_docs, "quotetool 1 process / textacy, words/s",
                            base["words_per_s"] / tx["words_per_s"]))
+            if base.get("cpu") and tx.get("cpu"):
+                ratios.append((limit_docs, "quotetool 1 process / textacy, words per CPU second",
+                               tx["cpu"] / base["cpu"]))
         for jobs, r in sorted(qt.items()):
             if base and jobs != 1:
                 ratios.append((limit_docs, f"quotetool {jobs} processes / 1 process, words/s",
@@ -363,12 +374,13 @@ def main(argv: list[str] | None = None) -> int:
     skipped = "" if use_textacy else "   (textacy: skipped)" if args.no_textacy else "   (textacy not importable: skipped)"
     print(f"corpus: {args.corpus}{skipped}")
     head = (f"{'tool':17s}{'docs':>6s}{'words':>9s}{'procs':>6s}{'load s':>8s}{'run s':>8s}{'words/s':>9s}"
-            f"{'docs/s':>8s}{'quotes':>8s}{'failed':>7s}{'tree RSS':>10s}{'tree PSS':>10s}{'max proc':>10s}")
+            f"{'docs/s':>8s}{'cpu s':>8s}{'quotes':>8s}{'failed':>7s}{'tree RSS':>10s}{'tree PSS':>10s}{'max proc':>10s}")
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r['tool']:17s}{r['corpus_docs']:6d}{r['words']:9d}{r['jobs']:6d}{_fmt(r['load'], '8.2f')}"
-              f"{r['run']:8.2f}{r['words_per_s']:9.0f}{r['docs_per_s']:8.2f}{_fmt(r['quotes'], '8d')}"
+              f"{r['run']:8.2f}{r['words_per_s']:9.0f}{r['docs_per_s']:8.2f}{_fmt(r.get('cpu'), '8.2f')}"
+              f"{_fmt(r['quotes'], '8d')}"
               f"{_fmt(r['failed'], '7d')}{r['tree_rss_mib']:7.0f} MiB{r['tree_pss_mib']:7.0f} MiB"
               f"{r['max_proc_rss_mib']:7.0f} MiB")
     print("(run s excludes the model load, except with --cli; textacy 'failed' = documents it gave up on"
