@@ -101,6 +101,9 @@ def load_nlp(model: str | None = None) -> Language:
         except OSError:
             continue
         _prune_attribute_ruler(nlp)
+        from .posrules import install
+
+        install(nlp)
         _NLP_CACHE[name] = nlp
         return nlp
     if model:
