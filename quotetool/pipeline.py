@@ -313,7 +313,7 @@ def _given_up(item: Item, reason: str) -> Failure:
 #: A worker task holds about this much text (and at most `Options.batch_size` documents):
 #: tasks of even size keep every worker busy to the end of the run, whatever the documents'
 #: sizes, where tasks of so many documents leave one worker with the long ones.
-TASK_CHARS = 30_000
+TASK_CHARS = 20_000
 
 
 def _chunks(items: Iterable[Item], size: int, max_chars: int = TASK_CHARS) -> Iterator[list[Item]]:
