@@ -1,11 +1,13 @@
 """Run quote extraction over texts: the code behind the CLI and `quotetool.extract`.
 
 For each text: `plan.make_plan` splits the header off, finds the quotes and
-says which pieces need parsing; spaCy parses only those pieces (in one
-`nlp.pipe` call per batch, in worker processes with ``n_process > 1``); and
+says which pieces need parsing, and `_trimmed` cuts a quote paragraph's piece down
+to the sentences around its quotes; spaCy parses only those pieces (in `nlp.pipe`
+calls of PARSE_BATCH pieces, in worker processes with ``n_process > 1``); and
 `speakers.attribute` names each quote's speaker. Paragraphs without a quote
 are never parsed. Worker processes are supervised by `pool.supervised_map`: a worker
-that dies costs at most the documents it died on.
+that dies costs at most the documents it died on; their tasks are cut by size
+(TASK_CHARS), so that both are busy to the end whatever the documents' lengths.
 """
 
 from __future__ import annotations
