@@ -124,7 +124,7 @@ def _prune_attribute_ruler(nlp: Language) -> None:
     matched all at once before any is applied, so no kept rule depends on a dropped one."""
     if "attribute_ruler" not in nlp.pipe_names:
         return
-    ruler = nlp.get_pipe("attribute_ruler")
+    ruler: Any = nlp.get_pipe("attribute_ruler")
     patterns = ruler.patterns
     keep = [p for p in patterns if _READ_ATTRS & set(p["attrs"])]
     if len(keep) < len(patterns):

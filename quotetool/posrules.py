@@ -35,16 +35,18 @@ def _predicate(spec: dict[str, Any]) -> Callable[[Token], bool] | None:
             return None
         if isinstance(want, dict):
             if set(want) == {"IN"}:
-                values = frozenset(want["IN"])
-                tests.append(lambda t, g=get, v=values: g(t) in v)
+                tests.append(_member(get, frozenset(want["IN"]), True))
             elif set(want) == {"NOT_IN"}:
-                values = frozenset(want["NOT_IN"])
-                tests.append(lambda t, g=get, v=values: g(t) not in v)
+                tests.append(_member(get, frozenset(want["NOT_IN"]), False))
             else:
                 return None
         else:
-            tests.append(lambda t, g=get, v=want: g(t) == v)
+            tests.append(_member(get, frozenset([want]), True))
     return lambda t: all(test(t) for test in tests)
+
+
+def _member(get: Callable[[Token], Any], values: frozenset[Any], inside: bool) -> Callable[[Token], bool]:
+    return lambda t: (get(t) in values) is inside
 
 
 class PosRules:
@@ -130,5 +132,6 @@ def install(nlp: Language) -> bool:
     if not rules.compile(nlp.get_pipe("attribute_ruler")):
         return False
     new = nlp.replace_pipe("attribute_ruler", "quotetool_pos_rules")
+    assert isinstance(new, PosRules)
     new.__dict__.update(rules.__dict__, name=new.name)
     return True
