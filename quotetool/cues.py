@@ -28,7 +28,7 @@ from enum import Enum
 from spacy.tokens import Span, Token
 
 from .context import QuoteContext, Window, doc_text, ents_in, is_abbreviation, span_ents
-from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
+from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
 
@@ -587,6 +587,9 @@ def _colon_clause(w: Window | None) -> Cue | None:
         return None
     for t in reversed(toks):
         if t.pos_ == "VERB" and t.dep_ != "amod":  # ("the following statement")
+            if t.lemma_ in PERCEPTION_VERBS or t.lower_ in PERCEPTION_VERBS:
+                # "We often hear: “…”": the subject heard the words, someone unnamed said them.
+                return Cue("colon-clause", t.text, None, Kind.GROUP, None)
             subj = _verb_subject(t, w.lo, w.hi)
             if subj is None and t.dep_ == "acl" and t.tag_ == "VBD" and t.head.pos_ in ("NOUN", "PROPN"):
                 subj = t.head  # "the journalists hollered …:" parsed as a noun and its clause

@@ -181,3 +181,7 @@ department ministry office board commission committee council authority administ
 government campaign club union association institute university school hospital bank fund
 service court police embassy network station newspaper paper outlet
 """.split())
+
+#: Verbs whose subject takes the words in rather than says them: "We often hear: “…”".
+PERCEPTION_VERBS = frozenset({"hear", "heard", "hears", "hearing", "see", "saw", "seen", "sees",
+                              "read", "reads", "watch", "watched", "listen", "listened"})

@@ -417,6 +417,10 @@ CASES = [
         "that “access to broadband is essential to modern life.”",
         [("access to broadband is essential to modern life.", "Congress", "Congress", "found", "left-verb")],
         id="a-law-section-is-not-speech-and-found-reports"),
+    pytest.param(
+        "Remarks by President Ann Lee\n\nWe often hear: “The port is closing.” That is not true.",
+        [("The port is closing.", None, None, "hear", "colon-clause")],
+        id="we-hear-is-not-we-say"),
 ]
 
 
