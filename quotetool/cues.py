@@ -374,6 +374,21 @@ def byline_below(ctx: QuoteContext) -> Cue | None:
     return Cue("byline", "\u2015", name, Kind.NAME, name)
 
 
+def from_right(ctx: QuoteContext) -> Cue | None:
+    """“…” from President Zelenskyy: the words' source named right after them."""
+    w = ctx.right
+    if w is None:
+        return None
+    toks = [t for t in w.tokens() if not t.is_punct]
+    if len(toks) < 2 or toks[0].lower_ != "from":
+        return None
+    pobj = next((c for c in toks[0].children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    found = mention_cue("according-to", None, pobj, toks[0].i + 1, _right_end(w), "from")
+    return found if found.kind is Kind.NAME and pobj.ent_type_ == "PERSON" else None
+
+
 def phrase_right(ctx: QuoteContext) -> Cue | None:
     """“…,” according to the Port Authority."""
     w = ctx.right
@@ -633,7 +648,7 @@ def inline_label(ctx: QuoteContext) -> Cue | None:
 
 #: The cue sieves, strongest first.
 CUE_SIEVES: tuple[Callable[[QuoteContext], Cue | None], ...] = (
-    inline_label, byline, phrase_right, right_verb, left_verb, label, lead_in, byline_below)
+    inline_label, byline, phrase_right, from_right, right_verb, left_verb, label, lead_in, byline_below)
 
 
 def find_cue(ctx: QuoteContext) -> Cue:

@@ -13,7 +13,7 @@ import re
 
 #: Verbs that report speech or writing ("said", "stressed", "tweeted").
 REPORTING_VERBS = frozenset("""
-accuse acknowledge add admit proclaim tout find advise affirm agree allege announce answer applaud argue ask assert
+accuse acknowledge add admit proclaim tout find espouse advise affirm agree allege announce answer applaud argue ask assert
 assure begin believe blast boast brag call caution chant charge claim clarify close comment
 complain concede conclude condemn confirm contend continue counter criticise criticize cry
 declare demand deny describe disclose elaborate emphasise emphasize estimate explain express

@@ -41,6 +41,8 @@ def scare_quote(ctx: QuoteContext, cue: Cue) -> bool:
     words = ctx.words.split()
     if len(words) > 4:
         return False
+    if ctx.words.strip(" ,.").lower() in SO_CALLED:
+        return True  # extremist “so-called” leaders: the scare word itself in marks
     if re.search(r"\bso-called\s+(?:[\w-]+\s+){0,2}\Z", ctx.before[-50:], re.I):
         return True  # "our so-called planned Russian “invasion”", cue or not
     if cue.kind is not Kind.NONE or ctx.words.rstrip()[-1:] in (",", "?", "!"):

@@ -421,6 +421,12 @@ CASES = [
         "Remarks by President Ann Lee\n\nWe often hear: “The port is closing.” That is not true.",
         [("The port is closing.", None, None, "hear", "colon-clause")],
         id="we-hear-is-not-we-say"),
+    pytest.param(
+        "Press gaggle with Ann Lee\n\nQ Back to the “months, not years” from President Tom Baker — is that "
+        "still the plan?\n\nMany extremist “so-called” leaders espouse “freedom for all,” while attacking it.",
+        [("months, not years", "Tom Baker", "President Tom Baker", "from", "according-to"),
+         ("freedom for all,", "leaders", "leaders", "espouse", "left-verb")],
+        id="words-from-a-person-and-the-scare-word-itself"),
 ]
 
 
