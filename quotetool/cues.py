@@ -557,6 +557,18 @@ def _left_cue(w: Window | None) -> Cue | None:
     return None
 
 
+def _statement_of(span: Span) -> str | None:
+    """Who signs a titled statement: "Joint Statement of Ford, GM, and Stellantis"."""
+    head = span.root
+    if head.pos_ != "PROPN" or head.lower_ not in AUTHOR_NOUNS:
+        return None
+    prep = next((c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")), None)
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if pobj is None:
+        return None
+    return clean_mention(span.doc[pobj.left_edge.i:pobj.right_edge.i + 1].text) or None
+
+
 def _label(w: Window | None) -> Cue | None:
     """A label: "**Name, Title:** “…”" or "Name: “…”" with no verb."""
     if w is None:
@@ -569,9 +581,14 @@ def _label(w: Window | None) -> Cue | None:
     if not re.search(r"[^\W\d_]{2}", label):
         return None  # no word in it: a list marker, a closing mark
     kind, name = classify(span)
-    ents = [e for e in span_ents(span) if e.label_ == "PERSON"]
+    # (The recogniser sometimes calls "Joint Statement" a person: a message is not one.)
+    ents = [e for e in span_ents(span) if e.label_ == "PERSON" and not any(
+        t.lower_ in AUTHOR_NOUNS for t in e)]
     if ents:
         return Cue("label", ":", label, Kind.LABEL, ents[0].text)
+    signed = _statement_of(span)
+    if signed:
+        return Cue("label", ":", label, Kind.LABEL, signed)
     if kind in (Kind.ROLE, Kind.AUTHOR):
         return Cue("label", ":", label, kind)
     return Cue("label", ":", label, Kind.LABEL, name or label)
@@ -586,7 +603,10 @@ def _label_line(w: Window | None) -> Cue | None:
     if not toks or len(toks) > 30 or toks[-1].text in (".", "!", "?", ":") or any(t.pos_ in ("VERB", "AUX") for t in toks):
         return None
     span = w.doc[toks[0].i:toks[-1].i + 1]
-    ents = [e for e in span_ents(span) if e.label_ == "PERSON"]
+    signed = _statement_of(span)
+    if signed:
+        return Cue("label-line", None, clean_mention(span.text), Kind.LABEL, signed)
+    ents = [e for e in span_ents(span) if e.label_ == "PERSON" and not any(t.lower_ in AUTHOR_NOUNS for t in e)]
     if not ents or ents[0].start > toks[0].i + 3:
         return None  # the line must open with the person's name
     return Cue("label-line", None, clean_mention(span.text), Kind.LABEL, ents[0].text)

@@ -427,6 +427,12 @@ CASES = [
         [("months, not years", "Tom Baker", "President Tom Baker", "from", "according-to"),
          ("freedom for all,", "leaders", "leaders", "espouse", "left-verb")],
         id="words-from-a-person-and-the-scare-word-itself"),
+    pytest.param(
+        "Carmakers released statements on the new rules:\n\n**Joint Statement of Ford, GM, and Stellantis:**\n\n"
+        "“Today we announce our shared aspiration to sell more electric cars.”",
+        [("Today we announce our shared aspiration to sell more electric cars.", "Ford, GM, and Stellantis",
+          "Joint Statement of Ford, GM, and Stellantis", ":", "lead-in")],
+        id="joint-statement-of-is-its-signers"),
 ]
 
 
