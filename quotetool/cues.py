@@ -528,6 +528,11 @@ def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
         named = _person_after(t, hi)
         if named is not None:  # “A,” says Ben Wright, Acme Founder. “B …”
             return replace(named, sieve="left-verb")
+        end = next((x.i for x in t.doc[t.i + 1:hi] if x.text in (".", "!", "?") or x.is_quote), hi)
+        trailing = _trailing_name([x for x in t.doc[t.i + 1:end] if not x.is_space])
+        if trailing is not None and any(x.ent_type_ == "PERSON" for x in trailing):
+            # “A,” says Acme Co-Founder, Jane Doe. “B …”
+            return Cue("left-verb", t.text, clean_mention(trailing.text), Kind.NAME, trailing.text)
     if subj is None:
         # "…, he said, “to help.”": a conjunct or participle shares its head's subject.
         head = t.head

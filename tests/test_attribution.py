@@ -433,6 +433,12 @@ CASES = [
         [("Today we announce our shared aspiration to sell more electric cars.", "Ford, GM, and Stellantis",
           "Joint Statement of Ford, GM, and Stellantis", ":", "lead-in")],
         id="joint-statement-of-is-its-signers"),
+    pytest.param(
+        "Northwind Foods opened a plant.\n\n“We hire locally,” says Northwind Foods Co-Founder, Daniela "
+        "Ortiz-Rey. “Our town deserves good jobs.”",
+        [("We hire locally,", "Daniela Ortiz-Rey", "Daniela Ortiz-Rey", "says", "inverted-verb"),
+         ("Our town deserves good jobs.", "Daniela Ortiz-Rey", "Daniela Ortiz-Rey", "says", "left-verb")],
+        id="split-quote-after-company-title-comma-person"),
 ]
 
 
