@@ -171,8 +171,20 @@ def nickname(ctx: QuoteContext, cue: Cue) -> bool:
         and re.match(r"\s[A-Z][a-z]", after) is not None and ctx.words[:1].isupper()
 
 
+def title(ctx: QuoteContext, cue: Cue) -> bool:
+    """A Title Case run of words with no sentence punctuation is a title (a report, an act,
+    an event), cue or not: (see GAO-07-881, “Improved Economic Analysis and Evaluation
+    Strategies Needed for Proposed Changes”)."""
+    words = ctx.words.split()
+    return len(words) >= TITLE_WORDS and not re.search(r"[.!?,;:]\W*\Z", ctx.words) and _title_like(words)
+
+
+#: A title this long at least (shorter ones are left to the scare-quote rules).
+TITLE_WORDS = 6
+
+
 #: Tried in order on each quote; any that answers True leaves the quote out.
-DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, nickname, rubric, named_term, legal_text)
+DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, nickname, rubric, named_term, legal_text, title)
 
 # --- fallbacks: quotes with no cue of their own -----------------------------------------------
 

@@ -439,6 +439,11 @@ CASES = [
         [("We hire locally,", "Daniela Ortiz-Rey", "Daniela Ortiz-Rey", "says", "inverted-verb"),
          ("Our town deserves good jobs.", "Daniela Ortiz-Rey", "Daniela Ortiz-Rey", "says", "left-verb")],
         id="split-quote-after-company-title-comma-person"),
+    pytest.param(
+        "Senator Jane Roe released a study on Monday.\n\nThe study evaluates the rule (see GAO-07-881, “Improved "
+        "Economic Analysis Needed for Proposed Changes to Whale Rules”). “The rule is flawed,” Roe said.",
+        [("The rule is flawed,", "Jane Roe", "Roe", "said", "right-verb")],
+        id="a-long-title-case-title-is-not-speech"),
 ]
 
 
