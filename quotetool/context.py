@@ -44,7 +44,6 @@ class QuoteContext:
     span: QuoteSpan
     words: str  # the quote's words as the clean view gives them
     paragraph: str  # the clean text of the quote's paragraph
-    opens_paragraph: bool  # nothing but white space before the opening mark
     #: the clean text of the paragraph before the opening mark, at most BEFORE_CHARS of it
     #: (a paragraph may hold thousands of quotes: a whole prefix per quote is quadratic)
     before: str
@@ -56,6 +55,11 @@ class QuoteContext:
     lead: Window | None  # the end of a lead-in paragraph ("… said:") before a paragraph-opening quote
     offset: int  # where the parsed piece holding the quote starts in the text
     doc: Doc | None  # that piece
+
+    @property
+    def opens_paragraph(self) -> bool:
+        """Nothing but white space before the opening mark (paragraphs are trimmed)."""
+        return self.span.open_mark == self.para_start
 
 
 def token_starts(doc: Doc) -> list[int]:
@@ -172,7 +176,7 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
                 lead = _left_window(lead_doc, 0, prev_para[1] - lead_seg[0])
         if q.paragraph not in para_text:  # one string per paragraph, shared by its quotes
             para_text = {q.paragraph: view[para[0]:para[1]]}
-        out.append(QuoteContext(i, q, view[q.start:q.end], para_text[q.paragraph], opens,
+        out.append(QuoteContext(i, q, view[q.start:q.end], para_text[q.paragraph],
                                 view[max(para[0], q.open_mark - BEFORE_CHARS):q.open_mark], para[0],
                                 _below(view, plan.paras, q, next_q is None),
                                 right, left, lead,

@@ -27,7 +27,7 @@ from enum import Enum
 
 from spacy.tokens import Span, Token
 
-from .context import QuoteContext, Window, doc_text, ents_in, is_abbreviation, span_ents
+from .context import QuoteContext, Window, ents_in, is_abbreviation, span_ents
 from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
@@ -63,9 +63,12 @@ NO_CUE = Cue()
 # --- mentions --------------------------------------------------------------------------------
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)(?:\u2019|')s$")
+
+
 def clean_mention(text: str) -> str:
     text = " ".join(text.replace("*", " ").split()).strip(" ,;:-\u2013\u2014")
-    return re.sub(r"(?<=\w)(?:\u2019|')s$", "", text)  # "the President's" (message)
+    return _POSSESSIVE.sub("", text)  # "the President's" (message)
 
 
 def _mention_span(head: Token, lo: int, hi: int) -> Span:
@@ -295,7 +298,7 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
             if app_kind is Kind.NAME:
                 return Cue(sieve, cue, clean_mention(app.text) or None, app_kind, app_name)
     if name:
-        name = re.sub(r"(?<=\w)(?:\u2019|')s$", "", name)
+        name = _POSSESSIVE.sub("", name)
     return Cue(sieve, cue, clean_mention(span.text) or None, kind, name)
 
 
@@ -352,8 +355,8 @@ def byline(ctx: QuoteContext) -> Cue | None:
     nxt = [t for t in w.doc[w.lo:end] if not t.is_space and t.text not in DASHES]
     if not nxt or nxt[0].pos_ not in ("PROPN", "NOUN") or not nxt[0].text[:1].isupper():
         return None
-    if nxt[0].ent_iob_ == "B" and nxt[0].ent_type_ == "PERSON":  # ― Jane Doe, CEO, Acme, Inc.
-        ent = next(e for e in ents_in(w.doc, nxt[0].i, len(w.doc)) if e.start == nxt[0].i)
+    ent = _person_at(nxt[0])
+    if ent is not None:  # ― Jane Doe, CEO, Acme, Inc.
         return Cue("byline", "\u2015", clean_mention(ent.text), Kind.NAME, ent.text)
     head = nxt[0]
     while head.head.i != head.i and nxt[0].i <= head.head.i < end and head.head.pos_ == "PROPN":
@@ -468,9 +471,9 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
         if k == 0 and (found is None or found.kind in (Kind.ORG, Kind.ROLE)):
             # “…,” said Acme Co-Founder, Jane Doe: the person after the organisation's title.
             after = [x for x in doc[t.i + 1:end] if not x.is_space]
-            trailing = _trailing_name(after) if not any(x.is_quote for x in after) else None
-            if trailing is not None:
-                return Cue(sieve, t.text, clean_mention(trailing.text), Kind.NAME, trailing.text)
+            behind = _name_behind_title(t, after, sieve) if not any(x.is_quote for x in after) else None
+            if behind is not None:
+                return behind
         if found is not None:
             return found
     return None
@@ -501,14 +504,29 @@ def _quoting_verb(t: Token, lo: int, hi: int) -> Cue | None:
     return Cue("quoting-verb", t.text, None, Kind.QUOTED)
 
 
+def _name_behind_title(verb: Token, after: list[Token], sieve: str, person_only: bool = False) -> Cue | None:
+    """The name that ends the words after an inverted verb, behind a title or an
+    organisation ("said Acme Co-Founder, Jane Doe"); with `person_only`, only a name the
+    recogniser calls a person's."""
+    name = _trailing_name(after)
+    if name is None or (person_only and not any(x.ent_type_ == "PERSON" for x in name)):
+        return None
+    return Cue(sieve, verb.text, clean_mention(name.text), Kind.NAME, name.text)
+
+
+def _person_at(t: Token) -> Span | None:
+    """The PERSON entity that starts at token `t`, if one does."""
+    if t.ent_iob_ != "B" or t.ent_type_ != "PERSON":
+        return None
+    return next(e for e in ents_in(t.doc, t.i, len(t.doc)) if e.start == t.i)
+
+
 def _person_after(verb: Token, end: int) -> Cue | None:
     """The person named right after an inverted verb: says Ben Wright, Acme Founder."""
     doc = verb.doc
     first = next((x for x in doc[verb.i + 1:end] if not x.is_space and x.pos_ != "DET"), None)
-    if first is None or first.ent_iob_ != "B" or first.ent_type_ != "PERSON":
-        return None
-    ent = next(e for e in ents_in(doc, first.i, len(doc)) if e.start == first.i)
-    return Cue("inverted-verb", verb.text, clean_mention(ent.text), Kind.NAME, ent.text)
+    ent = _person_at(first) if first is not None else None
+    return Cue("inverted-verb", verb.text, clean_mention(ent.text), Kind.NAME, ent.text) if ent is not None else None
 
 
 def _speech_act(t: Token, hi: int) -> bool:
@@ -529,10 +547,10 @@ def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
         if named is not None:  # “A,” says Ben Wright, Acme Founder. “B …”
             return replace(named, sieve="left-verb")
         end = next((x.i for x in t.doc[t.i + 1:hi] if x.text in (".", "!", "?") or x.is_quote), hi)
-        trailing = _trailing_name([x for x in t.doc[t.i + 1:end] if not x.is_space])
-        if trailing is not None and any(x.ent_type_ == "PERSON" for x in trailing):
-            # “A,” says Acme Co-Founder, Jane Doe. “B …”
-            return Cue("left-verb", t.text, clean_mention(trailing.text), Kind.NAME, trailing.text)
+        behind = _name_behind_title(t, [x for x in t.doc[t.i + 1:end] if not x.is_space], "left-verb",
+                                    person_only=True)
+        if behind is not None:
+            return behind  # “A,” says Acme Co-Founder, Jane Doe. “B …”
     if subj is None:
         # "…, he said, “to help.”": a conjunct or participle shares its head's subject.
         head = t.head

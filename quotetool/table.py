@@ -17,7 +17,6 @@ from typing import Any, TextIO
 
 from rich.console import Console
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
 from .cleantext import clean_text

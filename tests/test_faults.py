@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from quotetool.cli import cli
+from procs import children
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and POSIX signals")
 
@@ -54,17 +55,7 @@ def _start(args: list[str], **kwargs) -> subprocess.Popen:
 
 
 def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry))
-    return sorted(found)
+    return sorted(children(pid))
 
 
 def _wait_for(condition, what: str) -> None:

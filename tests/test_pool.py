@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from quotetool.pool import PoolError, death_reason, supervised_map
+from procs import children
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -40,19 +41,8 @@ def _fail(item: object, reason: str) -> str:
 
 
 def _children() -> set[int]:
-    """Live child processes of this one (from /proc)."""
-    me = os.getpid()
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == me and fields[0] != "Z":
-                found.add(int(entry))
-    return found
+    """Live child processes of this one."""
+    return children(os.getpid())
 
 
 def _batches(items: list[object], size: int) -> list[list[object]]:
