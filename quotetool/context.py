@@ -11,12 +11,13 @@ Every sieve reads a context; none goes back to the plan.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from .lexicon import ABBREVIATIONS
+from .lexicon import ABBREVIATIONS, FIRST_PERSON
 from .plan import Plan, introduces
 from .quotes import QuoteSpan
 
@@ -55,6 +56,9 @@ class QuoteContext:
     lead: Window | None  # the end of a lead-in paragraph ("… said:") before a paragraph-opening quote
     offset: int  # where the parsed piece holding the quote starts in the text
     doc: Doc | None  # that piece
+    #: the document's own words (outside the quotes) are someone's speech, in the first
+    #: person: a transcript, an address, a statement (`speaks_in_first_person`)
+    spoken: bool = False
 
     @property
     def opens_paragraph(self) -> bool:
@@ -138,6 +142,29 @@ def _below(view: str, paras: list[tuple[int, int]], q: QuoteSpan, last: bool) ->
     return view[lo:min(hi, lo + 120)]
 
 
+#: First-person words per thousand words of narrative from which a text is someone's
+#: speech. Reports, news and round-ups stay under 15 (their "I" and "we" are inside the
+#: quotes); transcripts, addresses and statements run at 20 to 90.
+SPOKEN_RATE = 20
+#: ... and at least this many of them: one "our economy" does not make a short text a speech.
+SPOKEN_MIN = 5
+_WORD = re.compile(r"[A-Za-z\u2019']+")
+
+
+def speaks_in_first_person(view: str, spans: Sequence[QuoteSpan]) -> bool:
+    """Is the text outside the quotes someone speaking (I, we, our) rather than a report?"""
+    words = first = 0
+    at = 0
+    for q in [*spans, None]:
+        end = len(view) if q is None else q.open_mark
+        for w in _WORD.findall(view, at, max(at, end)):
+            words += 1
+            first += w.lower() in FIRST_PERSON or w == "us"  # (not “US”, the country)
+        if q is not None:
+            at = max(at, q.end)
+    return first >= SPOKEN_MIN and first * 1000 >= SPOKEN_RATE * words
+
+
 def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
     """One context per quote of the plan, from the parsed Docs of its segments."""
     seg_doc = dict(zip(plan.segments, docs))
@@ -148,6 +175,7 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
         return plan.segments[k] if k >= 0 and at <= plan.segments[k][1] else None
 
     view, spans = plan.view, plan.spans
+    spoken = speaks_in_first_person(view, spans)
     out: list[QuoteContext] = []
     para_text: dict[int, str] = {}
     for i, q in enumerate(spans):
@@ -180,5 +208,5 @@ def build_contexts(plan: Plan, docs: Sequence[Doc]) -> list[QuoteContext]:
                                 view[max(para[0], q.open_mark - BEFORE_CHARS):q.open_mark], para[0],
                                 _below(view, plan.paras, q, next_q is None),
                                 right, left, lead,
-                                offset, doc))
+                                offset, doc, spoken))
     return out

@@ -43,6 +43,13 @@ def inflections(verb: str) -> set[str]:
     return forms
 
 
+#: Verbs that give a thing a name, the name being the subject's words: X called it a
+#: “reset”, described the plan as “a gift”.
+NAMING_FORMS = frozenset(form for verb in ("call", "dub", "term", "label", "brand", "describe", "name")
+                         for form in inflections(verb))
+#: Words that open a noun phrase: "announce a Russian “invasion”" quotes a word inside it.
+DETERMINERS = frozenset({"a", "an", "the", "this", "these", "those", "its", "their", "his", "her", "our",
+                         "my", "your", "some", "any", "what", "which"})
 #: Every word form of the reporting verbs, to its base form.
 REPORTING_FORMS = {form: verb for verb in sorted(REPORTING_VERBS) for form in inflections(verb)}
 #: "I quote him", "X cited words by Y": the words are the quoted person's, not the quoter's.

@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from .context import QuoteContext, build_contexts, token_starts
 from .cues import NO_CUE, Cue, Kind, find_cue
-from .lexicon import RUBRICS, SCARE_LEFT_EXCEPT, SCARE_LEFT_POS, SO_CALLED, TERM_MARKERS, LEGAL_PARTS
+from .lexicon import DETERMINERS, FIRST_PERSON, NAMING_FORMS, RUBRICS, SCARE_LEFT_EXCEPT, SCARE_LEFT_POS, SO_CALLED, TERM_MARKERS, LEGAL_PARTS
 from .models import Document, Quote
 from .names import NameIndex, build_index
 from .plan import Plan
@@ -183,8 +183,52 @@ def title(ctx: QuoteContext, cue: Cue) -> bool:
 TITLE_WORDS = 6
 
 
+#: Words between a cue and a short quote it introduces: "as bureaucrats say, “pending”",
+#: "called it a “reset”", "“rapid,” she said".
+NEAR_CUE_WORDS = 3
+
+
+def _cue_beside(ctx: QuoteContext, cue: Cue) -> bool:
+    """Is the cue word within NEAR_CUE_WORDS words of the quote, on either side?"""
+    if cue.kind is Kind.NONE or not cue.cue or not cue.cue[:1].isalpha():
+        return cue.cue == ":" and ctx.before.rstrip().endswith(":")
+    word = re.escape(cue.cue)
+    left = re.search(rf"\b{word}\b(\W*(?:\w+\W+){{0,{NEAR_CUE_WORDS}}})\Z", ctx.before, re.I)
+    if left is not None:
+        # ... but a word inside a noun phrase is named, not said ("announce a Russian
+        # “invasion”"), unless the verb is one of naming ("called it a “reset”").
+        return cue.cue.lower() in NAMING_FORMS or not DETERMINERS & set(left.group(1).lower().split())
+    end = ctx.span.close_mark + 1 - ctx.para_start if ctx.span.close_mark is not None else len(ctx.paragraph)
+    return re.match(rf"\W*(?:\w+\W+){{0,{NEAR_CUE_WORDS}}}{word}\b", ctx.paragraph[end:end + 80], re.I) is not None
+
+
+def aside_in_speech(ctx: QuoteContext, cue: Cue) -> bool:
+    """In a text that is someone's own speech (a transcript, an address), a short quote
+    inside a sentence is the speaker's own marking of a word — these “reserve” projects,
+    a Russian “invasion” — unless a cue right beside it gives it to a source ("as
+    bureaucrats say, “pending”", "you said “fools”"). In a report the same fragment is the
+    reported person's word (Mr Putin warned of a “black hole”), so this holds in speech only."""
+    if not ctx.spoken or len(ctx.words.split()) > SHORT_TERM or ctx.opens_paragraph:
+        return False
+    before = ctx.before.rstrip(_BULLETS + "\u00a0")
+    if not before or before.endswith(":") or re.search(r"[.!?]\W*\Z", before):
+        return False  # not inside a sentence
+    if before.endswith(",") and re.search(r"[.!?]\W*\Z", ctx.words):
+        return False  # a sentence of its own after a comma: "And he'd go, “Oh, Dad.”"
+    return not (_cue_beside(ctx, cue) or _reported_clause(ctx, cue))
+
+
+def _reported_clause(ctx: QuoteContext, cue: Cue) -> bool:
+    """The quote is inside the that-clause of its cue: "Trump stated that Melania would
+    discuss it “in a few weeks”" reports his words, fragment and all."""
+    if not cue.cue or not cue.cue[:1].isalpha() or FIRST_PERSON & set((cue.mention or "").lower().split()):
+        return False  # ("let me note that …": the speaker's own words, asides and all)
+    return re.search(rf"\b{re.escape(cue.cue)}\b[^.!?:;]{{0,80}}?\bthat\b[^.!?;]*\Z", ctx.before, re.I) is not None
+
+
 #: Tried in order on each quote; any that answers True leaves the quote out.
-DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, nickname, rubric, named_term, legal_text, title)
+DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, nickname, rubric, named_term, legal_text,
+                                                                title, aside_in_speech)
 
 # --- fallbacks: quotes with no cue of their own -----------------------------------------------
 

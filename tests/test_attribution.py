@@ -177,6 +177,19 @@ CASES = [
          ("Go out and build something that lasts for the people who come after you.", "Ann Lee", None, None,
           "continuation")],
         id="paragraph-opening-quote-without-cue-kept"),
+    # --- in someone's own speech a marked word is theirs, not a quote; in a report it is quoted --
+    pytest.param(
+        "Jane Roe: Good afternoon. We will finish these “spare” bridges that are waiting their turn, and I "
+        "ask every mayor to help us. As our engineers say, “steady wins.” Why did they announce a new "
+        "“crisis” last week? We have done a lot this year, and we will do more, I promise you.",
+        [("steady wins.", "our engineers", "our engineers", "say", "left-verb")],
+        id="asides-in-speech-dropped-unless-a-cue-is-beside"),
+    pytest.param(
+        "Governor Ann Lee met the mayors on Monday. She warned that the region could turn into a “black "
+        "hole” for state funds. Lee said the bridges were “waiting their turn.”",
+        [("black hole", "Ann Lee", "She", "warned", "left-verb"),
+         ("waiting their turn.", "Ann Lee", "Lee", "said", "left-verb")],
+        id="fragments-in-a-report-are-the-reported-persons-words"),
     # --- a message's words are its sender's ---------------------------------------------------
     pytest.param(
         "Greetings to the staff of the National Library\n\nPresident Ann Lee congratulated the staff of the "
@@ -522,3 +535,16 @@ def test_extract_never_raises_and_offsets_hold(nlp, text: str) -> None:
         assert prev <= q.start < q.end <= len(text)
         prev = q.end
         assert q.speaker_source in SPEAKER_SOURCES
+
+
+@pytest.mark.parametrize("text, spoken", [
+    ("We met the mayors today, and I told them our plan: we build the bridges first. “It works,” "
+     "one of them said. We agree with her, and my team will start on Monday.", True),
+    ("The Governor met the mayors on Monday and set out the plan. “We build the bridges first, and "
+     "we start on Monday,” she said. The mayors welcomed it.", False),
+])
+def test_speech_or_report(text: str, spoken: bool) -> None:
+    """First person outside the quotes makes a text someone's speech; inside them it does not."""
+    from quotetool.context import speaks_in_first_person
+    from quotetool.quotes import find_quote_spans
+    assert speaks_in_first_person(text, find_quote_spans(text)) is spoken
