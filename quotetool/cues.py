@@ -28,7 +28,7 @@ from enum import Enum
 from spacy.tokens import Span, Token
 
 from .context import QuoteContext, Window, ents_in, is_abbreviation, span_ents
-from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
+from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, INTENT_FORMS, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
 
@@ -537,9 +537,16 @@ def _speech_act(t: Token, hi: int) -> bool:
                                     for c in t.children)
 
 
+def _intent(t: Token, hi: int) -> bool:
+    """A verb of intent right before "to “…”": the command decided to “reduce hostilities”."""
+    doc = t.doc
+    return t.pos_ == "VERB" and t.lower_ in INTENT_FORMS and t.i + 2 >= hi and t.i + 1 < len(doc) \
+        and doc[t.i + 1].lower_ == "to"
+
+
 def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
     """Mr Putin said: “…” / Obama called it “…” / Brainard delivered remarks on how “…”."""
-    if not (is_reporting(t) or _speech_act(t, hi)):
+    if not (is_reporting(t) or _speech_act(t, hi) or _intent(t, hi)):
         return None
     subj = _verb_subject(t, lo, hi)
     if subj is not None and subj.i > t.i:

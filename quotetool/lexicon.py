@@ -14,7 +14,7 @@ import re
 #: Verbs that report speech or writing ("said", "stressed", "tweeted").
 REPORTING_VERBS = frozenset("""
 accuse acknowledge add admit proclaim tout find espouse advise affirm agree allege announce answer applaud argue ask assert
-assure begin believe blast boast brag call caution chant charge claim clarify close comment
+assure begin believe blast boast exhort liken brag call caution chant charge claim clarify close comment
 complain concede conclude condemn confirm contend continue counter criticise criticize cry
 declare demand deny describe disclose elaborate emphasise emphasize estimate explain express
 feel finish forecast highlight hope indicate inform insist interject joke lament maintain
@@ -30,7 +30,7 @@ _IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written", "think": 
               "put": "put", "cry": "cried cries", "reply": "replied replies", "deny": "denied denies",
               "testify": "testified testifies", "specify": "specified specifies",
               "clarify": "clarified clarifies", "plead": "pled", "quip": "quipped quipping",
-              "find": "found", "proclaim": "proclaimed"}
+              "find": "found", "proclaim": "proclaimed", "seek": "sought"}
 
 
 def inflections(verb: str) -> set[str]:
@@ -43,6 +43,11 @@ def inflections(verb: str) -> set[str]:
     return forms
 
 
+#: Verbs of intent whose words may follow in marks: the command "decided to “reduce
+#: hostilities”", the firm "plans to “double down”". A cue only right before "to “".
+INTENT_FORMS = frozenset(form for verb in ("decide", "plan", "intend", "aim", "seek", "refuse", "offer",
+                                           "threaten")
+                         for form in inflections(verb))
 #: Verbs that give a thing a name, the name being the subject's words: X called it a
 #: “reset”, described the plan as “a gift”.
 NAMING_FORMS = frozenset(form for verb in ("call", "dub", "term", "label", "brand", "describe", "name")

@@ -190,6 +190,15 @@ CASES = [
         [("black hole", "Ann Lee", "She", "warned", "left-verb"),
          ("waiting their turn.", "Ann Lee", "Lee", "said", "left-verb")],
         id="fragments-in-a-report-are-the-reported-persons-words"),
+    # --- a verb of intent right before “to” gives the words to its subject ---------------------
+    pytest.param(
+        "The talks ended on Tuesday. The regional council decided to “pause all new permits until "
+        "spring,” and Mayor Tom Baker plans to “talk to every builder in town.”\n\nThe council has the "
+        "authority to “review” permits.",
+        [("pause all new permits until spring,", "The regional council", "The regional council", "decided",
+          "left-verb"),
+         ("talk to every builder in town.", "Tom Baker", "Mayor Tom Baker", "plans", "left-verb")],
+        id="intent-verb-before-to"),
     # --- a message's words are its sender's ---------------------------------------------------
     pytest.param(
         "Greetings to the staff of the National Library\n\nPresident Ann Lee congratulated the staff of the "
