@@ -28,7 +28,7 @@ from enum import Enum
 from spacy.tokens import Span, Token
 
 from .context import QuoteContext, Window, ents_in, is_abbreviation, span_ents
-from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, INTENT_FORMS, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
+from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, INTENT_FORMS, NAME_SUFFIXES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
 
@@ -518,15 +518,33 @@ def _person_at(t: Token) -> Span | None:
     """The PERSON entity that starts at token `t`, if one does."""
     if t.ent_iob_ != "B" or t.ent_type_ != "PERSON":
         return None
-    return next(e for e in ents_in(t.doc, t.i, len(t.doc)) if e.start == t.i)
+    ent = next(e for e in ents_in(t.doc, t.i, len(t.doc)) if e.start == t.i)
+    if ent.end < len(t.doc) and t.doc[ent.end].lower_.rstrip(".") in NAME_SUFFIXES:
+        return t.doc[ent.start:ent.end + 1]  # "Stephen Spinelli Jr."
+    return ent
+
+
+#: Lower-case words inside an office's title: "Special Agent in Charge", "U.S. Attorney
+#: for the District of Maine".
+_TITLE_JOINERS = frozenset({"of", "for", "in", "the", "and", "at", "on"})
 
 
 def _person_after(verb: Token, end: int) -> Cue | None:
-    """The person named right after an inverted verb: says Ben Wright, Acme Founder."""
-    doc = verb.doc
-    first = next((x for x in doc[verb.i + 1:end] if not x.is_space and x.pos_ != "DET"), None)
-    ent = _person_at(first) if first is not None else None
-    return Cue("inverted-verb", verb.text, clean_mention(ent.text), Kind.NAME, ent.text) if ent is not None else None
+    """The person named after an inverted verb, behind the words of a title at most: says
+    Ben Wright, Acme Founder / said Special Agent in Charge Tom Baker of the FBI / said
+    Assistant Attorney General Kristen Clarke of the Civil Rights Division."""
+    first = None
+    for x in verb.doc[verb.i + 1:end]:
+        if x.is_space or (first is None and x.pos_ == "DET"):
+            continue
+        first = x if first is None else first
+        ent = _person_at(x)
+        if ent is not None:
+            mention = verb.doc[first.i:ent.end].text  # the title and the name, as written
+            return Cue("inverted-verb", verb.text, clean_mention(mention), Kind.NAME, ent.text)
+        if not (x.text[:1].isupper() or x.lower_ in _TITLE_JOINERS or x.text == "."):
+            return None  # past the title: a comma, a verb, a lower-case word
+    return None
 
 
 def _speech_act(t: Token, hi: int) -> bool:

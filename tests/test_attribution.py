@@ -263,9 +263,17 @@ CASES = [
         id="round-up-labels-with-district"),
     # --- after an inverted verb, the person beats the organisation and the title -----------------
     pytest.param(
+        "A jury convicted the ring's leader on Friday.\n\n“The verdict is just,” said Special Agent in "
+        "Charge Tom Baker of the FBI Denver Field Office.\n\n“No one is above the law,” said Assistant "
+        "Attorney General Jane Roe of the Justice Department’s Civil Rights Division.",
+        [("The verdict is just,", "Tom Baker", "Special Agent in Charge Tom Baker", "said", "inverted-verb"),
+         ("No one is above the law,", "Jane Roe", "Assistant Attorney General Jane Roe", "said", "inverted-verb")],
+        id="inverted-verb-title-name-of-office"),
+    pytest.param(
         "The agency announced new grants on Monday.\n\n“These grants reach every county,” said U.S. Agency "
         "for Rural Development Administrator Jane Roe.",
-        [("These grants reach every county,", "Jane Roe", "Jane Roe", "said", "inverted-verb")],
+        [("These grants reach every county,", "Jane Roe", "U.S. Agency for Rural Development Administrator Jane Roe",
+          "said", "inverted-verb")],
         id="inverted-verb-person-after-agency-title"),
     pytest.param(
         "Northwind Foods opened a new plant in Ohio.\n\n“We are proud to hire locally,” says Northwind Foods Co-Founder, "
