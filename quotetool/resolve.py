@@ -112,12 +112,16 @@ def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
             holder = index.main_person()
         if holder:
             return holder
+        if len(words) <= 3 and words[:1] == ["the"]:
+            return cue.mention  # "the mayor" whom the text never names: the description it gives
     if words and words[-1] in INSTITUTION_NOUNS:
         # "the union said": the organisation that spoke last, else the institution as the
         # text calls it; never a person in play.
         if scene.previous and not index.is_person(scene.previous):
             return scene.previous
         return cue.mention
+    if re.search(r"\w(?:\u2019|')s\s", cue.mention):
+        return cue.mention  # "the victim's mother": someone else's relation, described, not in play
     if words and words[0] in ("the", "this", "that") and not words[-1].endswith("s"):
         # "the former board member": a definite description of someone already in play.
         return scene.previous or index.main_person() or cue.mention

@@ -38,6 +38,13 @@ CASES = [
         [("We have a lot to discuss,", "Sergey Lavrov", "the minister", "said", "right-verb"),
          ("Our doors are always open,", "Aleksandr Lukashenko", "the Belarusian leader", "added", "right-verb")],
         id="role-two-roles-two-people"),
+    pytest.param(
+        "Kevin Hale, 34, was sentenced on Friday.\n\nAt the hearing, the victim’s mother told the court, “Not a "
+        "day goes by that I do not think of my son.”\n\n“We will keep the crossing open,” the mayor said.",
+        [("Not a day goes by that I do not think of my son.", "the victim’s mother", "the victim’s mother", "told",
+          "left-verb"),
+         ("We will keep the crossing open,", "the mayor", "the mayor", "said", "right-verb")],
+        id="descriptions-of-unnamed-people-stay-descriptions"),
     # --- surnames and honorifics resolve to the fullest name ---------------------------------
     pytest.param(
         "Vladimir Putin met the governors of three regions in Moscow.\n\nMr Putin said: “We must build "
