@@ -28,6 +28,7 @@ from enum import Enum
 from spacy.tokens import Span, Token
 
 from .context import QuoteContext, Window, ents_in, is_abbreviation, span_ents
+from .quotes import is_headline
 from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, INTENT_FORMS, NAME_SUFFIXES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
@@ -514,14 +515,23 @@ def _name_behind_title(verb: Token, after: list[Token], sieve: str, person_only:
     return Cue(sieve, verb.text, clean_mention(name.text), Kind.NAME, name.text)
 
 
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalpha())
+
+
 def _person_at(t: Token) -> Span | None:
     """The PERSON entity that starts at token `t`, if one does."""
     if t.ent_iob_ != "B" or t.ent_type_ != "PERSON":
         return None
     ent = next(e for e in ents_in(t.doc, t.i, len(t.doc)) if e.start == t.i)
-    if ent.end < len(t.doc) and t.doc[ent.end].lower_.rstrip(".") in NAME_SUFFIXES:
-        return t.doc[ent.start:ent.end + 1]  # "Stephen Spinelli Jr."
-    return ent
+    end, doc = ent.end, t.doc
+    # The rest of the name when the recogniser stopped short ("Mary" of "Mary Jones-Ruiz"),
+    # and its suffix ("Stephen Spinelli Jr.").
+    while end < len(doc) and ((doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and not doc[end].ent_type_
+                               and not _letters(doc[end].text).isupper())  # (not "MBA", "CEO")
+                              or doc[end].lower_.rstrip(".") in NAME_SUFFIXES):
+        end += 1
+    return doc[ent.start:end]
 
 
 #: Lower-case words inside an office's title: "Special Agent in Charge", "U.S. Attorney
@@ -714,9 +724,36 @@ def inline_label(ctx: QuoteContext) -> Cue | None:
     return Cue("inline-label", ":", m.group(1), Kind.LABEL, m.group(1).title())
 
 
-#: The cue sieves, strongest first.
+#: A headline's label ("Pat Doe: Voters Are ‘Worried’", "Obama on Climate: …") and its
+#: closing attribution ("…, Jane Roe Says").
+_HEADLINE_LABEL = re.compile(r"^\W*((?:[A-Z][\w.\u2019'-]*\s+){0,3}[A-Z][\w.\u2019'-]*)(?:\s+on\s[^:]{1,40})?:\s")
+_HEADLINE_SAYS = re.compile(r",\s*((?:[A-Z][\w.\u2019'-]*\s+){0,3}[A-Z][\w.\u2019'-]*)\s+(Says|Said|Warns|Tells|Claims)\W*$")
+def headline(ctx: QuoteContext) -> Cue | None:
+    """Words quoted in a news headline (the text's first line, in Title Case) are the words
+    of the label before its colon, of the name before a closing "Says", or of the
+    headline's subject when that is a person or people: Jane Roe Calls the Plan ‘A Gift’."""
+    para = ctx.paragraph
+    if not is_headline(para, 0, len(para), ctx.span.paragraph):
+        return None
+    if re.search(r"\b(?!(?:it|that|he|she|what|there|who)\W)\w+(?:\u2019|')s\s*\Z", ctx.before, re.I):
+        return None  # “Jane Roe’s ‘Hello’ Tops the Charts”: a possessed title
+    m = _HEADLINE_LABEL.match(para) or _HEADLINE_SAYS.search(para)
+    if m and m.start(1) < len(ctx.before) + 2 or (m and m.re is _HEADLINE_SAYS):
+        return Cue("headline", m.group(2) if m.re is _HEADLINE_SAYS else ":", m.group(1), Kind.LABEL, m.group(1))
+    w = ctx.left
+    if w is None:
+        return None
+    subj = next((t for t in w.tokens() if t.dep_ == "nsubj"), None)
+    # (Headlines capitalise every word, so the tagger may call "Lawmakers" a singular name.)
+    if subj is None or not (subj.ent_type_ == "PERSON" or subj.lower_ in ROLE_FAMILY
+                            or (subj.lower_.endswith("s") and subj.pos_ in ("NOUN", "PROPN") and not subj.ent_type_)):
+        return None
+    return mention_cue("headline", subj.head, subj, w.lo, w.hi, subj.head.text)
+
+
+#: The cue sieves, strongest first (a headline first: its Title Case misleads the parser).
 CUE_SIEVES: tuple[Callable[[QuoteContext], Cue | None], ...] = (
-    inline_label, byline, phrase_right, from_right, right_verb, left_verb, label, lead_in, byline_below)
+    headline, inline_label, byline, phrase_right, from_right, right_verb, left_verb, label, lead_in, byline_below)
 
 
 def find_cue(ctx: QuoteContext) -> Cue:

@@ -47,7 +47,7 @@ def _normalise_header_value(value: Any) -> Any:
 #: The sieve that decided a quote's speaker (see README, "Output"): a cue sieve, which
 #: found a cue next to the quote, or a fallback for a quote with no cue of its own.
 CUE_SOURCES = ("inline-label", "byline", "according-to", "right-verb", "inverted-verb", "left-verb",
-               "quoting-verb", "colon-clause", "label", "lead-in", "label-line")
+               "quoting-verb", "colon-clause", "label", "lead-in", "label-line", "headline")
 FALLBACK_SOURCES = ("continuation", "following-cue", "multi-paragraph", "document", "none")
 SPEAKER_SOURCES = CUE_SOURCES + FALLBACK_SOURCES
 

@@ -122,6 +122,20 @@ def _looks_like_title(words: str) -> bool:
     return len(caps) >= 2 and all(t.lower() in small for t in rest) and tokens[0][:1].isupper()
 
 
+#: A headline is one line this short at most.
+HEADLINE_CHARS = 200
+
+
+def is_headline(text: str, lo: int, hi: int, index: int) -> bool:
+    """Is paragraph `index` ([lo, hi) of `text`) a headline: the first, one short line, in
+    Title Case?"""
+    if index != 0 or hi - lo > HEADLINE_CHARS or "\n" in text[lo:hi].strip():
+        return False
+    # Every word of four letters or more capitalised (a sentence has its verbs in lower case).
+    long_words = [w for w in re.findall(r"[^\W\d_][\w\u2019'-]*", text[lo:hi]) if len(w) > 3]
+    return len(long_words) >= 3 and all(w[0].isupper() for w in long_words)
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s].isspace():
         s += 1
@@ -136,10 +150,12 @@ def _scan_paragraph(text: str, lo: int, hi: int, index: int) -> list[QuoteSpan]:
     open_at: int | None = None
     depth = 0  # nested quotes inside the open one
     single_at: int | None = None  # an open single-marked quote outside double marks
+    # In a headline every word is capitalised: there, capitals do not make a title.
+    in_headline = is_headline(text, lo, hi, index)
 
     def emit(open_mark: int, close_mark: int | None, end: int) -> None:
         s, e = _trim(text, open_mark + 1, end)
-        if e > s and not _looks_like_title(text[s:e]):
+        if e > s and (in_headline or not _looks_like_title(text[s:e])):
             spans.append(QuoteSpan(s, e, open_mark, close_mark, index))
 
     # The last mark that could close a single-marked quote: double marks before it,

@@ -28,6 +28,7 @@ from .lexicon import DETERMINERS, FIRST_PERSON, NAMING_FORMS, RUBRICS, SCARE_LEF
 from .models import Document, Quote
 from .names import NameIndex, build_index
 from .plan import Plan
+from .quotes import is_headline
 from .resolve import Scene, resolve
 
 # --- drops: quoted words that are nobody's speech ---------------------------------------------
@@ -164,8 +165,9 @@ _SECTION_START = re.compile(r"(?:Sec\.|Section|\u00a7)\s*\d|\([a-z0-9]{1,4}\)\s"
 
 def nickname(ctx: QuoteContext, cue: Cue) -> bool:
     """A nickname inside a name: Robert “Bob” Doe, Arafat “Koko” Rahman."""
-    if len(ctx.words.split()) > 2 or ctx.span.close_mark is None:
-        return False
+    if len(ctx.words.split()) > 2 or ctx.span.close_mark is None \
+            or is_headline(ctx.paragraph, 0, len(ctx.paragraph), ctx.span.paragraph):
+        return False  # (a headline capitalises every word: Christie Calls Clinton ‘A Disgrace’ Over …)
     after = ctx.paragraph[ctx.span.close_mark + 1 - ctx.para_start:][:40]
     return re.search(r"(?:^|\s)[A-Z][\w.'\u2019-]*\s\Z", ctx.before) is not None \
         and re.match(r"\s[A-Z][a-z]", after) is not None and ctx.words[:1].isupper()

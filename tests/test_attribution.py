@@ -206,6 +206,23 @@ CASES = [
           "left-verb"),
          ("talk to every builder in town.", "Tom Baker", "Mayor Tom Baker", "plans", "left-verb")],
         id="intent-verb-before-to"),
+    # --- words quoted in a news headline are its label's, its "Says" name's or its subject's --
+    pytest.param(
+        "Jane Roe: Voters Are ‘Tired of Waiting’ on Roads\n\nThe senator spoke in Dayton on Monday.",
+        [("Tired of Waiting", "Jane Roe", "Jane Roe", ":", "headline")],
+        id="headline-label"),
+    pytest.param(
+        "Plan Is ‘A Step Forward’ for Farmers, Tom Baker Says\n\nThe mayor spoke in Dayton on Monday.",
+        [("A Step Forward", "Tom Baker", "Tom Baker", "Says", "headline")],
+        id="headline-says"),
+    pytest.param(
+        "Rural Mayors Call New Road Plan ‘A Betrayal’ of Small Towns\n\nThe mayors met in Dayton on Monday.",
+        [("A Betrayal", "Rural Mayors", "Rural Mayors", "Call", "headline")],
+        id="headline-subject-people"),
+    pytest.param(
+        "Acme Cloud Launches ‘Sky Vault’ Backup Service\n\nAcme Cloud released the service on Monday.",
+        [],
+        id="headline-product-name-not-speech"),
     # --- a message's words are its sender's ---------------------------------------------------
     pytest.param(
         "Greetings to the staff of the National Library\n\nPresident Ann Lee congratulated the staff of the "
