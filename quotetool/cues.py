@@ -605,14 +605,33 @@ LEFT_TOKEN_SIEVES: tuple[Callable[[Token, int, int], Cue | None], ...] = (_phras
 
 
 def _left_cue(w: Window | None) -> Cue | None:
+    """The nearest cue before the quote, passing over a reporting verb whose clause does not
+    hold the quote when a farther one's does ("Clinton mocked it, saying anybody who
+    complains “is not having a good night”": saying, not complains)."""
     if w is None:
         return None
-    for t in reversed(w.tokens()):
+    toks = w.tokens()
+    colon = bool(toks) and toks[-1].text.endswith(":")  # "…, which reads in part: “…”": the verb at the colon
+    first = None
+    for t in reversed(toks):
         for sieve in LEFT_TOKEN_SIEVES:
             found = sieve(t, w.lo, w.hi)
             if found is not None:
-                return found
-    return None
+                if sieve is not _left_verb or colon or _governs(t, w):
+                    return found
+                first = first or found
+                break
+    return first
+
+
+def _governs(verb: Token, w: Window) -> bool:
+    """Does the quote's first word lie in the verb's clause (its subtree), or does the verb
+    hang on the quote ("you said, “fools”", parsed as an aside to the quoted word)?"""
+    doc = verb.doc
+    k = w.hi
+    while k < len(doc) and (doc[k].is_quote or doc[k].is_space or doc[k].is_punct):
+        k += 1
+    return k < len(doc) and (verb.left_edge.i <= k <= verb.right_edge.i or verb.head.i >= k)
 
 
 def _statement_of(span: Span) -> str | None:

@@ -223,6 +223,12 @@ CASES = [
         "Acme Cloud Launches ‘Sky Vault’ Backup Service\n\nAcme Cloud released the service on Monday.",
         [],
         id="headline-product-name-not-speech"),
+    # --- of two reporting verbs before a quote, the one whose clause holds it -------------------
+    pytest.param(
+        "Governor Ann Lee met the mayors on Monday.\n\nLee mocked the complaint, saying anybody who "
+        "complains about the new roads “is not paying attention.”",
+        [("is not paying attention.", "Ann Lee", "Lee", "saying", "left-verb")],
+        id="reporting-verb-in-a-relative-clause-passed-over"),
     # --- a message's words are its sender's ---------------------------------------------------
     pytest.param(
         "Greetings to the staff of the National Library\n\nPresident Ann Lee congratulated the staff of the "
