@@ -97,9 +97,15 @@ def _spaced_opener(text: str, i: int, lo: int, hi: int) -> bool:
 
 
 def _closes(text: str, i: int, lo: int, hi: int) -> bool:
-    """Could the mark at i close a quote? A word or punctuation before, and
-    space, punctuation or the paragraph end after."""
+    """Could the mark at i close a quote? A word or punctuation before (blanked markup
+    between does not count: “[borrow size](https://…)”), and space, punctuation or the
+    paragraph end after."""
     left, right = _context(text, i, lo, hi)
+    if left.isspace() and i - BLANK_RUN >= lo and text[i - BLANK_RUN:i].isspace() and "\n" not in text[i - BLANK_RUN:i]:
+        j = i - 1
+        while j > lo and text[j] == " ":
+            j -= 1
+        left = text[j]
     if left.isspace():
         return False
     return not right.isalnum() or left in _GLUE_LEFT
@@ -136,11 +142,23 @@ def is_headline(text: str, lo: int, hi: int, index: int) -> bool:
     return len(long_words) >= 3 and all(w[0].isupper() for w in long_words)
 
 
+#: A run of this many spaces inside a paragraph is blanked markup (a link's target, a
+#: tag), not typing.
+BLANK_RUN = 4
+_BLANKED_TAIL = re.compile(r"\s{%d,}[.,;:!?]*\Z" % BLANK_RUN)
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    first = s
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
         e -= 1
+    # “[making people hurt](https://…).”: a quote that is a whole link is the link's
+    # words, not its target.
+    m = _BLANKED_TAIL.search(text, s, e) if s > first and e - s > BLANK_RUN else None
+    if m is not None and m.start() > s:
+        e = m.start()
     return s, e
 
 

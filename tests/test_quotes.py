@@ -129,6 +129,10 @@ def test_spans_report_their_marks_and_paragraph() -> None:
     pytest.param("“We\u00a0win,” he\u00a0said.", [(1, 8, "We\u00a0win,")], id="nbsp-kept-in-the-quote"),
     pytest.param("“We [win](https://x.org/a),” he said.", [(1, 27, "We [win](https://x.org/a),")],
                  id="markdown-link"),
+    pytest.param("They admit they are “[making people\nhurt](https://x.org/status/1?s=20).” Then “[borrow size]"
+                 "(https://x.org/doi/10.1080/1)”—to grow.",
+                 [(22, 40, "making people\nhurt"), (80, 91, "borrow size")],
+                 id="a-quote-that-is-a-whole-link-is-its-words"),
     pytest.param("<p>“We <b>win</b>,” he said.</p>", [(4, 18, "We <b>win</b>,")], id="html-tags"),
     pytest.param("“We win,”\r\n\r\n“Again,” she said.", [(1, 8, "We win,"), (14, 20, "Again,")],
                  id="crlf-paragraphs"),
