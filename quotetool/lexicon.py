@@ -169,6 +169,13 @@ word term terms phrase expression slogan slogans hashtag motto inscription inscr
 titled entitled headlined captioned theme codenamed code-named marathon
 """.split())
 
+#: Kinds of named works: the Title Case words in marks after them are a title, not speech
+#: (the anthem “A Change Is Gonna Come,”, an episode of “The Morning Show.”).
+WORK_NOUNS = frozenset("""
+song songs anthem hymn album book books novel memoir poem film films movie documentary show
+shows program programme series episode podcast play musical column essay
+""".split())
+
 #: Parts of a legal text: quoted words introduced by them ("a new section 11 to read as
 #: follows:", "subsection (d) is amended to read") are the text of a law, not speech.
 LEGAL_PARTS = frozenset("""

@@ -22,7 +22,9 @@ from .lexicon import (DEMONYM_ENDINGS, HEADLINE_WORDS, HONORIFICS, LEADING_WORDS
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_NAME_TOKEN = r"(?:[A-Z][a-z\u00e0-\u024f'\u2019-]+|[A-Z]\.|[A-Z][a-z]?[A-Z][a-z]+|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
+# (McKinley, MacDonald, O'Keefe first: else the plain form would stop at "Mc", "Mac", "O'".)
+_NAME_TOKEN = (r"(?:[A-Z][a-z]{0,2}[A-Z][a-z]+|[A-Z]['\u2019][A-Z][a-z]+|[A-Z][a-z\u00e0-\u024f'\u2019-]+|[A-Z]\.|"
+               r"[A-Z]{2,}(?=\s+[A-Z][a-z]))")
 # A run of capitalised words, allowing "de", "van", initials; never crosses a line break twice.
 _CAP_RUN = re.compile(r"(?<![\w.])" + _NAME_TOKEN + r"(?:[ \n]+(?:(?:" + "|".join(NAME_PARTICLES) + r")[ \n]+)?"
                       + _NAME_TOKEN + r"){0,5}")

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicon import WORK_NOUNS
+
 DOUBLE_MARKS = "\u201c\u201d\u201e\u201f\"\u00ab\u00bb\u2033\u301d\u301e"
 SINGLE_MARKS = "\u2018\u2019\u201a\u201b'\u2039\u203a"
 _OPENERS = "\u201c\u201e\u201f\u00ab\u2018\u201a\u201b\u2039\u301d"
@@ -148,6 +150,24 @@ BLANK_RUN = 4
 _BLANKED_TAIL = re.compile(r"\s{%d,}[.,;:!?]*\Z" % BLANK_RUN)
 
 
+#: Words before a title in marks: on “Face the Nation,”, CBS’s “Face the Nation.”, the
+#: episode of “The Morning Show,”, his book, “Save Early.”.
+_BEFORE_WORK = re.compile(r"(?:\b(?:on|in|at|from)|\w(?:\u2019|')s|\b(?:" + "|".join(sorted(WORK_NOUNS))
+                          + r")(?:\s+of|,)?)\s*\Z", re.I)
+
+
+def _named_work(text: str, s: int, e: int, lo: int, hi: int) -> bool:
+    """A Title Case name whose sentence's stop or comma sits inside the marks (American
+    style): a show, a book or a song after "on", "of" or a possessive, or a subheading
+    alone on its line."""
+    words = text[s:e]
+    if words[-1:] not in (".", ",") or not _looks_like_title(words[:-1]):
+        return False
+    before = text[max(lo, s - 30):s - 1]
+    alone = not before.strip() and not text[e + 1:hi].strip(" \t\u201d\u2019\"'")
+    return alone or _BEFORE_WORK.search(before) is not None
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     first = s
     while s < e and text[s].isspace():
@@ -173,7 +193,7 @@ def _scan_paragraph(text: str, lo: int, hi: int, index: int) -> list[QuoteSpan]:
 
     def emit(open_mark: int, close_mark: int | None, end: int) -> None:
         s, e = _trim(text, open_mark + 1, end)
-        if e > s and (in_headline or not _looks_like_title(text[s:e])):
+        if e > s and (in_headline or not (_looks_like_title(text[s:e]) or _named_work(text, s, e, lo, hi))):
             spans.append(QuoteSpan(s, e, open_mark, close_mark, index))
 
     # The last mark that could close a single-marked quote: double marks before it,

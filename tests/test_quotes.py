@@ -21,6 +21,15 @@ def _offsets(text: str) -> list[tuple[int, int]]:
 
 # (text, [(start, end, words)]) — one row per mark case.
 MARK_CASES = [
+    pytest.param("Speaking on CBS’s “Face the Nation,” Ryan said the talks would go on.", [],
+                 id="show-title-with-its-comma-inside"),
+    pytest.param("She ended the anthem “A Change Is Gonna Come.” Then she sat down.", [],
+                 id="song-title-with-the-stop-inside"),
+    pytest.param("He set a goal of “Peace Through Strength.” The crowd cheered.",
+                 [(18, 41, "Peace Through Strength.")], id="title-case-words-after-of-are-kept"),
+    pytest.param("The president added, “We’re America.”", [(22, 36, "We’re America.")],
+                 id="title-case-sentence-after-a-verb-is-kept"),
+
     pytest.param("“We will win the cup,” she said.", [(1, 21, "We will win the cup,")], id="curly"),
     pytest.param('The coach added: "We will win the cup." Nobody doubted him.',
                  [(18, 38, "We will win the cup.")], id="straight-double"),
