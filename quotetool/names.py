@@ -417,6 +417,8 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
     for m in _TURN.finditer(view):
         name = strip_titles(" ".join(m.group(1).split()))
         if len(tokens_of(name)) > 1 and surname(name).lower() in idx._strong():
+            if re.search(r"\s(?:of|the|for)\s", m.group(1)):
+                name = surname(name)  # "President of Russia Dmitry Medvedev": the office's place is not his name
             idx.turns.append((m.start(1), idx.fullest(name)))
     for m in _ASKER.finditer(view):
         idx.turns.append((m.start(1), ""))
@@ -430,7 +432,8 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
 
 
 #: A transcript turn: a person's name and a colon, at a line's or a sentence's start.
-_TURN = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*((?:[A-Z][\w.\u2019'-]*[ \t\n]+){1,3}[A-Z][\w\u2019'-]+)[ \t*]*:[ \t\n]", re.M)
+_TURN = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*((?:(?:[A-Z][\w.\u2019'-]*|of|the|for)[ \t\n]+){1,6}[A-Z][\w\u2019'-]+)"
+                   r"[ \t*]*:[ \t\n]", re.M)
 #: The turn of an unnamed asker in an interview.
 _ASKER = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*(Question|Q|Interviewer|Journalist|Reporter)[ \t*]*:", re.M | re.I)
 _ACRONYM = re.compile(r"((?:[A-Z][\w&'.-]*[ \n]+(?:(?:of|for|and|the|on)[ \n]+)*){1,8})\(([A-Z]{2,6})\)")

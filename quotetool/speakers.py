@@ -242,6 +242,7 @@ class Run:
     index: NameIndex
     contexts: list[QuoteContext]
     cues: list[Cue]
+    view: str = ""  # the document's clean text
     #: for each quote, the next quote of its paragraph that has a cue
     next_cued: list[int | None] = field(default_factory=list)
     previous: str | None = None  # the last speaker named
@@ -313,9 +314,27 @@ def multi_paragraph(run: Run, ctx: QuoteContext) -> Said | None:
     return Said(resolve(follow, run.index, Scene(ctx.span.open_mark, None))) if follow is not None else None
 
 
+#: How much of a pull-quote's start is looked for where its words were said.
+PULL_QUOTE_CHARS = 60
+
+
 def document(run: Run, ctx: QuoteContext) -> Said | None:
-    """The document's main person: the header's author, else the most mentioned."""
-    main = run.index.main_person()
+    """In a transcript, whoever has the turn where the words were said: a pull-quote
+    repeats words said elsewhere in the text (”It was a major deal.“ … "Vladimir Putin:
+    … It was a major deal"), else the quote stands in someone's turn. Otherwise the
+    document's main person (the header's author, else the most mentioned)."""
+    index = run.index
+    if index.turns:
+        at = ctx.span.open_mark
+        head = ctx.words.strip()[:PULL_QUOTE_CHARS]
+        if len(head) == PULL_QUOTE_CHARS and ctx.opens_paragraph:  # (a pull-quote is a paragraph of its own)
+            found = run.view.find(head)
+            found = run.view.find(head, ctx.span.end) if ctx.span.start <= found < ctx.span.end else found
+            at = found if found >= 0 else at
+        turn = index.turn_before(at)
+        if turn:
+            return Said(turn)
+    main = index.main_person()
     return Said(main) if main else None
 
 
@@ -342,7 +361,7 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
     index = build_index(plan.view, plan.release.header, list(zip((lo for lo, _ in plan.segments), docs)),
                         exclude=[(q.open_mark, q.end) for q in plan.spans])
     cues = [find_cue(ctx) if ctx.doc is not None else NO_CUE for ctx in contexts]
-    run = Run(index, contexts, cues, next_cued=_next_cued(contexts, cues))
+    run = Run(index, contexts, cues, plan.view, next_cued=_next_cued(contexts, cues))
 
     listed = quoted_list(contexts, cues)
     quotes: list[Quote] = []

@@ -229,6 +229,19 @@ CASES = [
         "complains about the new roads “is not paying attention.”",
         [("is not paying attention.", "Ann Lee", "Lee", "saying", "left-verb")],
         id="reporting-verb-in-a-relative-clause-passed-over"),
+    # --- a pull-quote in a transcript is whoever said those words in their turn -----------------
+    pytest.param(
+        "Meeting of the Regional Council\n\nPresident of Ruritania Jane Roe: Friends, welcome. It was a long "
+        "and difficult year for every farmer, and we have helped them through it with new credit lines.\n\n"
+        "Prime Minister of Ruritania Tom Baker: Thank you. I agree with the President, and I will add one "
+        "thing.\n\n”It was a long and difficult year for every farmer, and we have helped them through it with "
+        "new credit lines.“\n\nWe will keep that credit going next year as well, and we will widen it.\n\n”We "
+        "will keep that credit going next year as well, and we will widen it to small towns.“",
+        [("It was a long and difficult year for every farmer, and we have helped them through it with new "
+          "credit lines.", "Jane Roe", None, None, "document"),
+         ("We will keep that credit going next year as well, and we will widen it to small towns.", "Tom Baker",
+          None, None, "document")],
+        id="pull-quotes-in-a-transcript"),
     # --- a message's words are its sender's ---------------------------------------------------
     pytest.param(
         "Greetings to the staff of the National Library\n\nPresident Ann Lee congratulated the staff of the "
