@@ -225,6 +225,8 @@ def _reported_clause(ctx: QuoteContext, cue: Cue) -> bool:
     discuss it “in a few weeks”" reports his words, fragment and all."""
     if not cue.cue or not cue.cue[:1].isalpha() or FIRST_PERSON & set((cue.mention or "").lower().split()):
         return False  # ("let me note that …": the speaker's own words, asides and all)
+    if DETERMINERS & set(ctx.before.lower().split()[-2:]):
+        return False  # a word inside a noun phrase: "… plans are for a potential “invasion”"
     return re.search(rf"\b{re.escape(cue.cue)}\b[^.!?:;]{{0,80}}?\bthat\b[^.!?;]*\Z", ctx.before, re.I) is not None
 
 
