@@ -46,8 +46,6 @@ def scare_quote(ctx: QuoteContext, cue: Cue) -> bool:
         return True  # extremist “so-called” leaders: the scare word itself in marks
     if re.search(r"\bso-called\s+(?:[\w-]+\s+){0,2}\Z", ctx.before[-50:], re.I):
         return True  # "our so-called planned Russian “invasion”", cue or not
-    if cue.kind is not Kind.NONE or ctx.words.rstrip()[-1:] in (",", "?", "!"):
-        return False
     doc, mark = ctx.doc, ctx.span.open_mark - ctx.offset
     # The last word before the opening mark.
     k = bisect.bisect_left(token_starts(doc), mark) - 1
@@ -56,6 +54,10 @@ def scare_quote(ctx: QuoteContext, cue: Cue) -> bool:
     if k < 0:
         return False
     prev = doc[k]
+    if prev.lower_ in NAMING_FORMS and prev.tag_ == "VBN" and prev.dep_ == "acl":
+        return True  # "a specification called “Provenance Core”": a name, cue or not ("what he called" is a cue)
+    if cue.kind is not Kind.NONE or ctx.words.rstrip()[-1:] in (",", "?", "!"):
+        return False
     return prev.lower_ in SO_CALLED or (prev.pos_ in SCARE_LEFT_POS and not prev.is_punct
                                         and prev.lower_ not in SCARE_LEFT_EXCEPT)
 
@@ -230,9 +232,17 @@ def _reported_clause(ctx: QuoteContext, cue: Cue) -> bool:
     return re.search(rf"\b{re.escape(cue.cue)}\b[^.!?:;]{{0,80}}?\bthat\b[^.!?;]*\Z", ctx.before, re.I) is not None
 
 
+def headline_name(ctx: QuoteContext, cue: Cue) -> bool:
+    """Words in marks in a headline that the headline sieve gave no one (its subject is a
+    company, a product) and no colon introduces: a name, as Title Case words in marks are
+    elsewhere (Acme Launches “Sky Vault” Service)."""
+    return cue.sieve != "headline" and not ctx.before.rstrip().endswith(":") \
+        and is_headline(ctx.paragraph, 0, len(ctx.paragraph), ctx.span.paragraph)
+
+
 #: Tried in order on each quote; any that answers True leaves the quote out.
 DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, nickname, rubric, named_term, legal_text,
-                                                                title, aside_in_speech)
+                                                                title, aside_in_speech, headline_name)
 
 # --- fallbacks: quotes with no cue of their own -----------------------------------------------
 

@@ -223,6 +223,12 @@ CASES = [
         "Acme Cloud Launches ‘Sky Vault’ Backup Service\n\nAcme Cloud released the service on Monday.",
         [],
         id="headline-product-name-not-speech"),
+    pytest.param(
+        "Open Data Alliance Announces “Trusted Pipelines” Initiative\n\nThe initiative will publish its first "
+        "specification, called “Provenance Core,” later this year.\n\n“Every company runs on data it did not "
+        "create,” said Maya Okafor, general manager of the alliance.",
+        [("Every company runs on data it did not create,", "Maya Okafor", "Maya Okafor", "said", "inverted-verb")],
+        id="names-in-marks-after-a-reporting-verb-or-called"),
     # --- of two reporting verbs before a quote, the one whose clause holds it -------------------
     pytest.param(
         "Governor Ann Lee met the mayors on Monday.\n\nLee mocked the complaint, saying anybody who "
