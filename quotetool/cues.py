@@ -251,6 +251,31 @@ def _trailing_name(toks: list[Token]) -> Span | None:
     return run[0].doc[run[0].i:run[-1].i + 1]
 
 
+#: How far back (tokens) "she" looks for the unnamed person it stands for.
+DESCRIBED_REACH = 60
+
+
+def _described_reporter(pronoun: Token) -> str | None:
+    """"One driver, a nurse from Decatur, told investigators … “…,” she said.": the
+    unnamed person who last reported something just before, when no one named came
+    after; a common noun that tells or says is a person."""
+    doc = pronoun.doc
+    inside = False  # inside a quote's words (read backwards, a mark opens and shuts them)
+    for t in reversed(doc[max(0, pronoun.i - DESCRIBED_REACH):pronoun.i]):
+        if t.is_quote:
+            inside = not inside
+        if inside or t.is_quote:
+            continue
+        if t.ent_type_ == "PERSON" or (t.dep_ == "nsubj" and (t.pos_ == "PROPN" or (t.pos_ == "PRON" and t.lower_ != pronoun.lower_))):
+            return None  # someone named, or someone else: the name index's business
+        if t.dep_ == "nsubj" and t.pos_ == "NOUN" and t.tag_ == "NN" and is_reporting(t.head) and t.head.i < pronoun.i:
+            if t.lower_ in ROLE_FAMILY:
+                return None  # "the Belarusian president": a role, whose holder the index knows
+            span = doc[t.left_edge.i:t.i + 1]
+            return clean_mention(span.text) or None
+    return None
+
+
 def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi: int, cue: str | None) -> Cue:
     """The cue whose speaker is the noun phrase of `subj` (within tokens [lo, hi))."""
     if subj is None:
@@ -277,6 +302,9 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
             named = [e for e in ents_in(doc, lo, subj.i) if e.label_ == "PERSON"]
             if named:
                 return Cue(sieve, cue, subj.text, Kind.NAME, named[-1].text)
+        described = _described_reporter(subj)
+        if described is not None:
+            return Cue(sieve, cue, subj.text, Kind.GROUP, described)
     if subj.lower_ == "they":
         # "When we spoke to our European colleagues, they all said": the group named just
         # before in the sentence.

@@ -45,6 +45,11 @@ CASES = [
           "left-verb"),
          ("We will keep the crossing open,", "the mayor", "the mayor", "said", "right-verb")],
         id="descriptions-of-unnamed-people-stay-descriptions"),
+    pytest.param(
+        "Attorney General Jane Roe sued the towing firm on Monday.\n\nOne driver, a nurse from Decatur, told "
+        "investigators she was forced to pay in cash. “They said the car would be sold,” she said.",
+        [("They said the car would be sold,", "One driver", "she", "said", "right-verb")],
+        id="she-after-an-unnamed-person-who-reported"),
     # --- surnames and honorifics resolve to the fullest name ---------------------------------
     pytest.param(
         "Vladimir Putin met the governors of three regions in Moscow.\n\nMr Putin said: “We must build "
