@@ -29,7 +29,7 @@ from spacy.tokens import Span, Token
 
 from .context import QuoteContext, Window, ents_in, is_abbreviation, span_ents
 from .quotes import is_headline
-from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, INTENT_FORMS, NAME_SUFFIXES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS,
+from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, INTENT_FORMS, NAME_SUFFIXES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS, SAYING_NOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
 
@@ -615,10 +615,12 @@ def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
         if behind is not None:
             return behind  # “A,” says Acme Co-Founder, Jane Doe. “B …”
     if subj is None:
-        # "…, he said, “to help.”": a conjunct or participle shares its head's subject.
+        # "…, he said, “to help.”": a conjunct or participle shares its head's subject, also
+        # across a preposition ("Blige sings to Clinton before asking her, “…”").
         head = t.head
-        while subj is None and head.i != head.head.i and head.pos_ in ("VERB", "AUX"):
-            subj = _verb_subject(head, lo, hi)
+        while subj is None and head.i != head.head.i and head.pos_ in ("VERB", "AUX", "ADP", "SCONJ"):
+            if head.pos_ in ("VERB", "AUX"):
+                subj = _verb_subject(head, lo, hi)
             head = head.head
         if subj is None and head.pos_ in ("VERB", "AUX"):
             subj = _verb_subject(head, lo, hi)
@@ -627,9 +629,21 @@ def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
     return mention_cue("left-verb", t, subj, lo, hi, t.text) if subj is not None else None
 
 
+def _saying(t: Token, lo: int, hi: int) -> Cue | None:
+    """"As the old saying goes, “…”": a saying quoted is the saying's (the guidelines' quoted
+    party, described when unnamed), not the speaker's who quotes it."""
+    if t.lower_ not in ("goes", "go", "went"):
+        return None
+    subj = next((c for c in t.children if c.dep_ == "nsubj" and c.lower_ in SAYING_NOUNS), None)
+    if subj is None:
+        return None
+    words = clean_mention(t.doc[subj.left_edge.i:subj.i + 1].text)
+    return Cue("left-verb", t.text, words, Kind.GROUP, words)
+
+
 #: Tried on each token before the quote, nearest first; the first that decides wins.
 LEFT_TOKEN_SIEVES: tuple[Callable[[Token, int, int], Cue | None], ...] = (_phrase_left, _quoting_verb,
-                                                                          _left_verb)
+                                                                          _saying, _left_verb)
 
 
 def _left_cue(w: Window | None) -> Cue | None:
@@ -639,7 +653,9 @@ def _left_cue(w: Window | None) -> Cue | None:
     if w is None:
         return None
     toks = w.tokens()
-    colon = bool(toks) and toks[-1].text.endswith(":")  # "…, which reads in part: “…”": the verb at the colon
+    # "…, which reads in part: “…”", "…, who said to me last spring, “…”": a colon or a
+    # comma at the mark hands the quote to the nearest verb.
+    colon = bool(toks) and (toks[-1].text.endswith(":") or toks[-1].text == ",")
     first = None
     for t in reversed(toks):
         for sieve in LEFT_TOKEN_SIEVES:

@@ -48,6 +48,8 @@ def inflections(verb: str) -> set[str]:
 INTENT_FORMS = frozenset(form for verb in ("decide", "plan", "intend", "aim", "seek", "refuse", "offer",
                                            "threaten")
                          for form in inflections(verb))
+#: Sayings that speak for themselves: "as the old saying goes, “…”" is the saying's.
+SAYING_NOUNS = frozenset({"saying", "proverb", "adage", "expression", "phrase", "motto", "slogan", "maxim"})
 #: Verbs that give a thing a name, the name being the subject's words: X called it a
 #: “reset”, described the plan as “a gift”.
 NAMING_FORMS = frozenset(form for verb in ("call", "dub", "term", "label", "brand", "describe", "name")

@@ -240,6 +240,15 @@ CASES = [
         "complains about the new roads “is not paying attention.”",
         [("is not paying attention.", "Ann Lee", "Lee", "saying", "left-verb")],
         id="reporting-verb-in-a-relative-clause-passed-over"),
+    pytest.param(
+        "President Jane Roe opened the bridge on Monday.\n\nI want to thank Governor Tom Lee, who said to me "
+        "last spring, “Just get it done.” As the old saying goes, “The best time to plant a tree was twenty "
+        "years ago.”\n\nSinger Ann Park waved to Roe before asking her, “Can I come back next year?”",
+        [("Just get it done.", "Tom Lee", "Governor Tom Lee", "said", "left-verb"),
+         ("The best time to plant a tree was twenty years ago.", "the old saying", "the old saying", "goes",
+          "left-verb"),
+         ("Can I come back next year?", "Ann Park", "Singer Ann Park", "asking", "left-verb")],
+        id="verb-at-the-comma-a-saying-a-subject-across-a-preposition"),
     # --- a pull-quote in a transcript is whoever said those words in their turn -----------------
     pytest.param(
         "Meeting of the Regional Council\n\nPresident of Ruritania Jane Roe: Friends, welcome. It was a long "
