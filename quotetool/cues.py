@@ -251,6 +251,20 @@ def _trailing_name(toks: list[Token]) -> Span | None:
     return run[0].doc[run[0].i:run[-1].i + 1]
 
 
+def _previous_subject_org(pronoun: Token) -> str | None:
+    """The organisation that is the subject of the sentence before "it" ("Acme posted a
+    loss. It said …"), if it is one."""
+    sent = pronoun.sent
+    if sent.start == 0:
+        return None
+    prev = pronoun.doc[sent.start - 1].sent
+    subj = next((t for t in prev.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.ent_type_ != "ORG":
+        return None
+    ent = next((e for e in ents_in(pronoun.doc, prev.start, prev.end) if e.start <= subj.i < e.end), None)
+    return ent.text if ent is not None else None
+
+
 #: How far back (tokens) "she" looks for the unnamed person it stands for.
 DESCRIBED_REACH = 60
 
@@ -305,6 +319,11 @@ def mention_cue(sieve: str, verb: Token | None, subj: Token | None, lo: int, hi:
         described = _described_reporter(subj)
         if described is not None:
             return Cue(sieve, cue, subj.text, Kind.GROUP, described)
+    if subj.lower_ == "it":
+        # "Acme posted a loss. It said …": the organisation the sentence before is about.
+        org = _previous_subject_org(subj)
+        if org is not None:
+            return Cue(sieve, cue, subj.text, Kind.ORG, org)
     if subj.lower_ == "they":
         # "When we spoke to our European colleagues, they all said": the group named just
         # before in the sentence.

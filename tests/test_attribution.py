@@ -50,6 +50,11 @@ CASES = [
         "investigators she was forced to pay in cash. “They said the car would be sold,” she said.",
         [("They said the car would be sold,", "One driver", "she", "said", "right-verb")],
         id="she-after-an-unnamed-person-who-reported"),
+    pytest.param(
+        "Acme Robotics posted a loss for the third quarter on Monday. It said the loss was “a one-time cost "
+        "of moving to the new plant.”",
+        [("a one-time cost of moving to the new plant.", "Acme Robotics", "It", "said", "left-verb")],
+        id="it-after-an-organisation-subject"),
     # --- surnames and honorifics resolve to the fullest name ---------------------------------
     pytest.param(
         "Vladimir Putin met the governors of three regions in Moscow.\n\nMr Putin said: “We must build "
