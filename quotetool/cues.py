@@ -469,6 +469,15 @@ def _mid_sentence(ctx: QuoteContext) -> bool:
     return bool(toks) and not toks[-1].is_punct and not toks[-1].is_quote
 
 
+def _said_before(ctx: QuoteContext) -> bool:
+    """Does a reporting verb stand right before the quote ("if anyone says, “…,” I'd invite
+    you")? Then a verb after it that does not report is not its cue."""
+    toks = ctx.left.tokens() if ctx.left is not None else []
+    while toks and toks[-1].is_punct:
+        toks = toks[:-1]
+    return bool(toks) and is_reporting(toks[-1])
+
+
 def right_verb(ctx: QuoteContext) -> Cue | None:
     """“…,” the President said. / “…,” said Mrs. Trump. / “…,” Flynn, a top surrogate, said."""
     w = ctx.right
@@ -501,7 +510,7 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
     for k, t in enumerate(window[:far]):
         if t.pos_ not in ("VERB", "AUX") or t.lower_ in BE_FORMS:
             continue
-        if not (is_reporting(t) or (any_verb and k < reach and t.pos_ == "VERB")):
+        if not (is_reporting(t) or (any_verb and k < reach and t.pos_ == "VERB" and not _said_before(ctx))):
             continue
         subj = _verb_subject(t, lo, end)
         if subj is not None and subj.i > t.i and k > 0:

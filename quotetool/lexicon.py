@@ -71,9 +71,12 @@ ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "u.s", "jr", "sen", "g
 # --- mentions --------------------------------------------------------------------------------
 
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them", "it", "you",
+                      "anyone", "anybody", "someone", "somebody", "everyone", "everybody", "nobody",
                       "his", "their", "its", "my", "our", "me"})  # possessives: "his letter says"
 #: Pronouns that name no one person: a group, the listener, "it is said".
-GROUP_PRONOUNS = frozenset({"they", "them", "you", "it", "their", "its"})
+GROUP_PRONOUNS = frozenset({"they", "them", "you", "it", "their", "its",
+                            # no one in particular: "if anyone says, “…”"
+                            "anyone", "anybody", "someone", "somebody", "everyone", "everybody", "nobody"})
 FIRST_PERSON = frozenset({"i", "we", "my", "our", "me"})
 #: Relative pronouns: "Clinton, who said …" points back to the noun before.
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})

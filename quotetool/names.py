@@ -347,7 +347,9 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
             while len(words) > 1 and bare(words[-1]) not in idx.forms:
                 words.pop()
             if len(words) == 1 and bare(words[0]) not in idx.forms:
-                words = split[1][:2]  # the body never names them: a name is two words
+                words = split[1][:2]  # the body never names them: a name is two words ...
+                if len(split[1]) > 2 and words[1].endswith("ing"):
+                    words = words[:1]  # ... unless the second is a Title Case verb: "Harris Highlighting …"
         name = _role_name(words, had_phrase)
         if name:
             idx.roles[family].append((-1, name, m.group(1)))
@@ -395,16 +397,21 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
                     _header_full_name(idx, m.group(0))
         title = header.get("title")
         if isinstance(title, str):
-            by = _BY_AUTHOR.search(re.sub(r"\s+", " ", title))
+            title_text = re.sub(r"\s+", " ", title)
+            by = _BY_AUTHOR.search(title_text)
             if by:
                 words = tokens_of(re.sub(r"(?:\u2019|')s?$", "", strip_titles(by.group(1))))
                 # A Title Case title runs on past the name ("Remarks by Vice President Harris
                 # Highlighting …"): end the name at the last word the text itself names, if
                 # it names any.
                 known = [fold(bare(w)) in idx._by_folded() for w in words]
-                while len(words) > 1 and any(known) and not known[-1]:
+                # ... or at a Title Case verb that goes on into the title ("Harris Highlighting
+                # Historic Gun Safety Measures"; "Remarks by Peyton Manning" ends at the name).
+                verb = words[-1].endswith("ing") and re.match(r"\s+[A-Z]", title_text[by.end(1):]) is not None
+                while len(words) > 1 and ((any(known) and not known[-1]) or verb):
                     words.pop()
                     known.pop()
+                    verb = False
                 idx.author = " ".join(words) or None
     for m in _ACRONYM.finditer(view):
         words, acronym = m.group(1).split(), m.group(2)

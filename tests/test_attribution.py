@@ -55,6 +55,11 @@ CASES = [
         "of moving to the new plant.”",
         [("a one-time cost of moving to the new plant.", "Acme Robotics", "It", "said", "left-verb")],
         id="it-after-an-organisation-subject"),
+    pytest.param(
+        "Governor Ann Lee visited the school on Monday.\n\nAnd if anyone says, “Well, this is a matter of "
+        "money,” I would invite you to look at the children.",
+        [("Well, this is a matter of money,", None, "anyone", "says", "left-verb")],
+        id="anyone-says-names-no-one"),
     # --- surnames and honorifics resolve to the fullest name ---------------------------------
     pytest.param(
         "Vladimir Putin met the governors of three regions in Moscow.\n\nMr Putin said: “We must build "
