@@ -112,6 +112,8 @@ ROLE_FAMILY = {
     "superintendent": "superintendent", "councilmember": "councilmember", "councilman": "councilmember",
     "councilwoman": "councilmember", "commander": "commander", "founder": "founder",
     "co-founder": "founder", "cfo": "cfo", "coo": "coo", "cto": "cto",
+    # The person a prosecutor's release is about ("the defendant told the court").
+    "defendant": "defendant",
 }
 #: Words that may sit inside a role phrase ("Prime Minister", "Deputy Secretary of State").
 ROLE_WORDS = frozenset(ROLE_FAMILY) | {"prime", "foreign", "first", "vice", "acting", "state", "of", "the",

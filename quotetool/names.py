@@ -421,6 +421,12 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
             if caps == acronym and words[k][:1].isupper():
                 idx.acronyms.setdefault(acronym, " ".join(words[k:]))
                 break
+    # Prosecutors' releases name the defendant by what happened to them: "Marcus Hill, 29,
+    # of Queens, was sentenced …", "Jane Roe pleaded guilty …" ("the defendant told the court").
+    for m in _DEFENDANT.finditer(view):
+        name = " ".join((m.group(1) or m.group(2)).split())
+        if not any(bare(w) in NOT_NAME_WORDS or bare(w) in LEADING_WORDS for w in tokens_of(name)):
+            idx.roles["defendant"].append((m.start(1), idx.fullest(name), name))
     for m in _TURN.finditer(view):
         name = strip_titles(" ".join(m.group(1).split()))
         if len(tokens_of(name)) > 1 and surname(name).lower() in idx._strong():
@@ -438,6 +444,10 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
     return idx
 
 
+_DEFENDANT = re.compile(r"(" + _NAME_TOKEN + r"(?:[ \n]+" + _NAME_TOKEN + r"){1,3}),?(?:[ \n]+\d{1,3},)?(?:[ \n]+of[ \n]+"
+                        r"[A-Z][\w.-]*(?:[ \n]+[A-Z][\w.-]*)*,)?[ \n]+(?:was|were|has been|had been)[ \n]+(?:sentenced|"
+                        r"convicted|indicted|charged|arrested|found guilty)|(" + _NAME_TOKEN + r"(?:[ \n]+" + _NAME_TOKEN
+                        + r"){1,3}),?(?:[ \n]+\d{1,3},)?[ \n]+(?:pleaded|pled)[ \n]+guilty")
 #: A transcript turn: a person's name and a colon, at a line's or a sentence's start.
 _TURN = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*((?:(?:[A-Z][\w.\u2019'-]*|of|the|for)[ \t\n]+){1,6}[A-Z][\w\u2019'-]+)"
                    r"[ \t*]*:[ \t\n]", re.M)

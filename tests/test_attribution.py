@@ -46,6 +46,14 @@ CASES = [
          ("We will keep the crossing open,", "the mayor", "the mayor", "said", "right-verb")],
         id="descriptions-of-unnamed-people-stay-descriptions"),
     pytest.param(
+        "District Attorney Jane Roe announced that Marcus Hill, 29, of Queens, was sentenced to 25 years on "
+        "Friday.\n\nIn a statement read in court, the victim’s wife said, “Our children ask for their father "
+        "every night.”\n\nThe defendant told the court, “I am sorry for what I did.”",
+        [("Our children ask for their father every night.", "the victim’s wife", "the victim’s wife", "said",
+          "left-verb"),
+         ("I am sorry for what I did.", "Marcus Hill", "The defendant", "told", "left-verb")],
+        id="the-defendant-is-who-was-sentenced"),
+    pytest.param(
         "Attorney General Jane Roe sued the towing firm on Monday.\n\nOne driver, a nurse from Decatur, told "
         "investigators she was forced to pay in cash. “They said the car would be sold,” she said.",
         [("They said the car would be sold,", "One driver", "she", "said", "right-verb")],
