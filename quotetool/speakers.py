@@ -115,7 +115,10 @@ def quoted_list(contexts: Sequence[QuoteContext], cues: Sequence[Cue]) -> set[in
     run: list[int] = []
 
     def flush() -> None:
-        if len(run) >= LIST_ITEMS:
+        # (After "such as" even two short items are examples: strategies such as “load shift”
+        # and “ricochet”.)
+        if len(run) >= LIST_ITEMS or (len(run) == 2 and _EXAMPLES.search(contexts[run[0]].before)
+                                      and all(len(contexts[j].words.split()) <= SHORT_TERM for j in run)):
             first = contexts[run[0]]
             cued_before = any(cues[j].kind is not Kind.NONE for j in range(run[0] - 1, -1, -1)
                               if contexts[j].span.paragraph == first.span.paragraph)

@@ -334,6 +334,11 @@ CASES = [
          ("dishonest", "Ann Lee", None, None, "continuation"),
          ("beyond repair", "Ann Lee", None, None, "continuation")],
         id="quoted-terms-list-dropped-cued-list-kept"),
+    pytest.param(
+        "Senator Ann Lee released the memos on Monday.\n\nThe memos describe strategies such as “blue moon” "
+        "and “side door” in detail.\n\n“These schemes cost families money,” Lee said.",
+        [("These schemes cost families money,", "Ann Lee", "Lee", "said", "right-verb")],
+        id="two-examples-after-such-as-are-terms"),
     # --- labels with a party or state in brackets, bold, on hard-wrapped lines -----------------
     pytest.param(
         "**What They Are Saying:**\n\n**U.S. Senator Jane Roe (ID):** “The new dam plan listens to the "
