@@ -512,6 +512,8 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
             continue
         if not (is_reporting(t) or (any_verb and k < reach and t.pos_ == "VERB" and not _said_before(ctx))):
             continue
+        if any(c.dep_ == "nsubjpass" for c in t.children):
+            continue  # "“…?” she was asked": she is not who spoke
         subj = _verb_subject(t, lo, end)
         if subj is not None and subj.i > t.i and k > 0:
             subj = _nearest_noun_before(t, lo, first=True) or subj  # "…,” Flynn, a surrogate, said Thursday
@@ -632,6 +634,13 @@ def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
     """Mr Putin said: “…” / Obama called it “…” / Brainard delivered remarks on how “…”."""
     if not (is_reporting(t) or _speech_act(t, hi) or _intent(t, hi)):
         return None
+    if any(c.dep_ == "nsubjpass" for c in t.children):
+        # "… are accused of an “information war”", "he was told: “…”": the subject of a
+        # passive is who the words are about or for; the speaker is the agent, if named.
+        agent = next((g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        if agent is not None:
+            return mention_cue("left-verb", t, agent, lo, hi, t.text)
+        return Cue("left-verb", t.text, None, Kind.GROUP, None)  # asked by someone unnamed: no one to name
     subj = _verb_subject(t, lo, hi)
     if subj is not None and subj.i > t.i:
         named = _person_after(t, hi)

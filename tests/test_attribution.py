@@ -68,6 +68,12 @@ CASES = [
         "money,” I would invite you to look at the children.",
         [("Well, this is a matter of money,", None, "anyone", "says", "left-verb")],
         id="anyone-says-names-no-one"),
+    pytest.param(
+        "Governor Ann Lee spoke at the fair on Monday.\n\nLee was asked by the mayor, “Will the bridge open "
+        "in May?” Later she was asked, “What about the schools?”",
+        [("Will the bridge open in May?", "the mayor", "the mayor", "asked", "left-verb"),
+         ("What about the schools?", None, None, "asked", "left-verb")],
+        id="passive-reporting-verb-speaker-is-the-agent"),
     # --- surnames and honorifics resolve to the fullest name ---------------------------------
     pytest.param(
         "Vladimir Putin met the governors of three regions in Moscow.\n\nMr Putin said: “We must build "
