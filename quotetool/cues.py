@@ -28,7 +28,7 @@ from enum import Enum
 from spacy.tokens import Span, Token
 
 from .context import QuoteContext, Window, ents_in, is_abbreviation, span_ents
-from .quotes import is_headline
+from .quotes import HEADLINE_CHARS, is_headline
 from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, INTENT_FORMS, NAME_SUFFIXES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS, SAYING_NOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
@@ -469,6 +469,18 @@ def _mid_sentence(ctx: QuoteContext) -> bool:
     return bool(toks) and not toks[-1].is_punct and not toks[-1].is_quote
 
 
+def _said_at_the_end(window: list[Token], lo: int, end: int) -> Cue | None:
+    """A quote that runs on into its sentence is still cued by a closing ", X said.":
+    “I have admiration for the mechanics” of the plan, Mr. Holtz-Eakin said."""
+    verb = window[-1]
+    if not is_reporting(verb):
+        return None
+    subj = _verb_subject(verb, lo, end)
+    if subj is None or subj.left_edge.i == 0 or verb.doc[subj.left_edge.i - 1].text != ",":
+        return None
+    return mention_cue("right-verb", verb, subj, subj.left_edge.i, end, verb.text)
+
+
 def _said_before(ctx: QuoteContext) -> bool:
     """Does a reporting verb stand right before the quote ("if anyone says, “…,” I'd invite
     you")? Then a verb after it that does not report is not its cue."""
@@ -499,7 +511,7 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
     else:
         reach, any_verb = 3, False
     if window and (window[0].pos_ in ("SCONJ", "ADP", "CCONJ") or window[0].lower_ in ("when", "as", "which", "whose")):
-        return None
+        return _said_at_the_end(window, lo, end)
     if _mid_sentence(ctx) and len(ctx.words.split()) <= SHORT_WORDS:
         # A few words quoted inside a sentence ("the spacecraft “Clipper,” whose first
         # flight is scheduled …"): only a reporting verb after them reports them.
@@ -829,17 +841,22 @@ def inline_label(ctx: QuoteContext) -> Cue | None:
 _HEADLINE_LABEL = re.compile(r"^\W*((?:[A-Z][\w.\u2019'-]*\s+){0,3}[A-Z][\w.\u2019'-]*)(?:\s+on\s[^:]{1,40})?:\s")
 _HEADLINE_SAYS = re.compile(r",\s*((?:[A-Z][\w.\u2019'-]*\s+){0,3}[A-Z][\w.\u2019'-]*)\s+(Says|Said|Warns|Tells|Claims)\W*$")
 def headline(ctx: QuoteContext) -> Cue | None:
-    """Words quoted in a news headline (the text's first line, in Title Case) are the words
-    of the label before its colon, of the name before a closing "Says", or of the
+    """Words quoted in a news headline (the text's first line) are the words of the label
+    before its colon, or, in Title Case, of the name before a closing "Says" or of the
     headline's subject when that is a person or people: Jane Roe Calls the Plan ‘A Gift’."""
     para = ctx.paragraph
-    if not is_headline(para, 0, len(para), ctx.span.paragraph):
+    if ctx.span.paragraph != 0 or len(para) > HEADLINE_CHARS or "\n" in para.strip():
         return None
     if re.search(r"\b(?!(?:it|that|he|she|what|there|who)\W)\w+(?:\u2019|')s\s*\Z", ctx.before, re.I):
         return None  # “Jane Roe’s ‘Hello’ Tops the Charts”: a possessed title
-    m = _HEADLINE_LABEL.match(para) or _HEADLINE_SAYS.search(para)
-    if m and m.start(1) < len(ctx.before) + 2 or (m and m.re is _HEADLINE_SAYS):
-        return Cue("headline", m.group(2) if m.re is _HEADLINE_SAYS else ":", m.group(1), Kind.LABEL, m.group(1))
+    label = _HEADLINE_LABEL.match(para) if not ctx.before.rstrip().endswith(":") else None
+    if label is not None:  # (in sentence case too: "Sanders: Clinton needs to ‘get away’ from it")
+        return Cue("headline", ":", label.group(1), Kind.LABEL, label.group(1))
+    if not is_headline(para, 0, len(para), ctx.span.paragraph):
+        return None
+    says = _HEADLINE_SAYS.search(para)
+    if says is not None:
+        return Cue("headline", says.group(2), says.group(1), Kind.LABEL, says.group(1))
     w = ctx.left
     if w is None:
         return None

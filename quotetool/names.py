@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 _NAME_TOKEN = (r"(?:[A-Z][a-z]{0,2}[A-Z][a-z]+|[A-Z]['\u2019][A-Z][a-z]+|[A-Z][a-z\u00e0-\u024f'\u2019-]+|[A-Z]\.|"
                r"[A-Z]{2,}(?=\s+[A-Z][a-z]))")
 # A run of capitalised words, allowing "de", "van", initials; never crosses a line break twice.
-_CAP_RUN = re.compile(r"(?<![\w.])" + _NAME_TOKEN + r"(?:[ \n]+(?:(?:" + "|".join(NAME_PARTICLES) + r")[ \n]+)?"
-                      + _NAME_TOKEN + r"){0,5}")
+_GAP = r"(?: +\n? *|\n *)"  # spaces and at most one line break: a blank line ends a name
+_CAP_RUN = re.compile(r"(?<![\w.])" + _NAME_TOKEN + r"(?:" + _GAP + r"(?:(?:" + "|".join(NAME_PARTICLES) + r")"
+                      + _GAP + r")?" + _NAME_TOKEN + r"){0,5}")
 _ROLE_RE = re.compile(r"\b(" + "|".join(sorted((w.capitalize() for w in ROLE_FAMILY), key=len, reverse=True))
                       + r")\b")
 

@@ -253,6 +253,15 @@ CASES = [
         [],
         id="headline-product-name-not-speech"),
     pytest.param(
+        "Roe: the council needs to ‘stop arguing about the bridge’ before May\n\nJane Roe spoke in Dayton.",
+        [("stop arguing about the bridge", "Jane Roe", "Roe", ":", "headline")],
+        id="headline-label-in-sentence-case"),
+    pytest.param(
+        "Tom Baker reviewed the plan on Monday.\n\n“I have admiration for the mechanics” of the plan, Mr. Baker "
+        "said.",
+        [("I have admiration for the mechanics", "Tom Baker", "Mr. Baker", "said", "right-verb")],
+        id="quote-running-into-its-sentence-then-x-said"),
+    pytest.param(
         "Open Data Alliance Announces “Trusted Pipelines” Initiative\n\nThe initiative will publish its first "
         "specification, called “Provenance Core,” later this year.\n\n“Every company runs on data it did not "
         "create,” said Maya Okafor, general manager of the alliance.",
