@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from .lexicon import ABBREVIATIONS, FIRST_PERSON
 from .plan import Plan, introduces
-from .quotes import QuoteSpan
+from .quotes import QuoteSpan, is_first_line, is_headline
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,16 @@ class QuoteContext:
     def opens_paragraph(self) -> bool:
         """Nothing but white space before the opening mark (paragraphs are trimmed)."""
         return self.span.open_mark == self.para_start
+
+    @property
+    def on_first_line(self) -> bool:
+        """The quote stands in the text's first paragraph, one short line (a headline's place)."""
+        return is_first_line(self.paragraph, 0, len(self.paragraph), self.span.paragraph)
+
+    @property
+    def in_headline(self) -> bool:
+        """... and that line is in Title Case: a headline."""
+        return is_headline(self.paragraph, 0, len(self.paragraph), self.span.paragraph)
 
 
 def token_starts(doc: Doc) -> list[int]:

@@ -28,7 +28,6 @@ from enum import Enum
 from spacy.tokens import Span, Token
 
 from .context import QuoteContext, Window, ents_in, is_abbreviation, span_ents
-from .quotes import HEADLINE_CHARS, is_headline
 from .lexicon import (AUTHOR_NOUNS, DOCUMENT_NOUNS, PERCEPTION_VERBS, BE_FORMS, DASHES, INTENT_FORMS, NAME_SUFFIXES, PRONOUNS, QUOTING_FORMS, RELATIVE_PRONOUNS, SAYING_NOUNS,
                       REPORTING_FORMS, ROLE_FAMILY, RUBRICS)
 
@@ -516,15 +515,17 @@ def right_verb(ctx: QuoteContext) -> Cue | None:
         # A few words quoted inside a sentence ("the spacecraft “Clipper,” whose first
         # flight is scheduled …"): only a reporting verb after them reports them.
         any_verb = False
+    # A reporting verb right before the quote is its cue, not a verb after it that does not report.
+    other_verbs = any_verb and not _said_before(ctx)
     # Past the usual reach only a reporting verb counts, after a long appositive:
     # "…,” Scott Pruitt, the Republican attorney general of Oklahoma, said.
     far = 30 if any_verb else reach
     for k, t in enumerate(window[:far]):
         if t.pos_ not in ("VERB", "AUX") or t.lower_ in BE_FORMS:
             continue
-        if not (is_reporting(t) or (any_verb and k < reach and t.pos_ == "VERB" and not _said_before(ctx))):
+        if not (is_reporting(t) or (other_verbs and k < reach and t.pos_ == "VERB")):
             continue
-        if any(c.dep_ == "nsubjpass" for c in t.children):
+        if _passive(t):
             continue  # "“…?” she was asked": she is not who spoke
         subj = _verb_subject(t, lo, end)
         if subj is not None and subj.i > t.i and k > 0:
@@ -635,6 +636,11 @@ def _speech_act(t: Token, hi: int) -> bool:
                                     for c in t.children)
 
 
+def _passive(t: Token) -> bool:
+    """"she was asked": the subject of a passive verb is who the words are about or for."""
+    return any(c.dep_ == "nsubjpass" for c in t.children)
+
+
 def _intent(t: Token, hi: int) -> bool:
     """A verb of intent right before "to “…”": the command decided to “reduce hostilities”."""
     doc = t.doc
@@ -646,9 +652,9 @@ def _left_verb(t: Token, lo: int, hi: int) -> Cue | None:
     """Mr Putin said: “…” / Obama called it “…” / Brainard delivered remarks on how “…”."""
     if not (is_reporting(t) or _speech_act(t, hi) or _intent(t, hi)):
         return None
-    if any(c.dep_ == "nsubjpass" for c in t.children):
-        # "… are accused of an “information war”", "he was told: “…”": the subject of a
-        # passive is who the words are about or for; the speaker is the agent, if named.
+    if _passive(t):
+        # "… are accused of an “information war”", "he was told: “…”": the speaker is the
+        # agent, if named.
         agent = next((g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
         if agent is not None:
             return mention_cue("left-verb", t, agent, lo, hi, t.text)
@@ -704,13 +710,13 @@ def _left_cue(w: Window | None) -> Cue | None:
     toks = w.tokens()
     # "…, which reads in part: “…”", "…, who said to me last spring, “…”": a colon or a
     # comma at the mark hands the quote to the nearest verb.
-    colon = bool(toks) and (toks[-1].text.endswith(":") or toks[-1].text == ",")
+    at_mark = bool(toks) and (toks[-1].text.endswith(":") or toks[-1].text == ",")
     first = None
     for t in reversed(toks):
         for sieve in LEFT_TOKEN_SIEVES:
             found = sieve(t, w.lo, w.hi)
             if found is not None:
-                if sieve is not _left_verb or colon or _governs(t, w):
+                if sieve is not _left_verb or at_mark or _governs(t, w):
                     return found
                 first = first or found
                 break
@@ -840,19 +846,21 @@ def inline_label(ctx: QuoteContext) -> Cue | None:
 #: closing attribution ("…, Jane Roe Says").
 _HEADLINE_LABEL = re.compile(r"^\W*((?:[A-Z][\w.\u2019'-]*\s+){0,3}[A-Z][\w.\u2019'-]*)(?:\s+on\s[^:]{1,40})?:\s")
 _HEADLINE_SAYS = re.compile(r",\s*((?:[A-Z][\w.\u2019'-]*\s+){0,3}[A-Z][\w.\u2019'-]*)\s+(Says|Said|Warns|Tells|Claims)\W*$")
+
+
 def headline(ctx: QuoteContext) -> Cue | None:
     """Words quoted in a news headline (the text's first line) are the words of the label
     before its colon, or, in Title Case, of the name before a closing "Says" or of the
     headline's subject when that is a person or people: Jane Roe Calls the Plan ‘A Gift’."""
     para = ctx.paragraph
-    if ctx.span.paragraph != 0 or len(para) > HEADLINE_CHARS or "\n" in para.strip():
+    if not ctx.on_first_line:
         return None
     if re.search(r"\b(?!(?:it|that|he|she|what|there|who)\W)\w+(?:\u2019|')s\s*\Z", ctx.before, re.I):
         return None  # “Jane Roe’s ‘Hello’ Tops the Charts”: a possessed title
     label = _HEADLINE_LABEL.match(para) if not ctx.before.rstrip().endswith(":") else None
     if label is not None:  # (in sentence case too: "Sanders: Clinton needs to ‘get away’ from it")
         return Cue("headline", ":", label.group(1), Kind.LABEL, label.group(1))
-    if not is_headline(para, 0, len(para), ctx.span.paragraph):
+    if not ctx.in_headline:
         return None
     says = _HEADLINE_SAYS.search(para)
     if says is not None:

@@ -408,11 +408,12 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
                 known = [fold(bare(w)) in idx._by_folded() for w in words]
                 # ... or at a Title Case verb that goes on into the title ("Harris Highlighting
                 # Historic Gun Safety Measures"; "Remarks by Peyton Manning" ends at the name).
-                verb = words[-1].endswith("ing") and re.match(r"\s+[A-Z]", title_text[by.end(1):]) is not None
-                while len(words) > 1 and ((any(known) and not known[-1]) or verb):
+                if len(words) > 1 and words[-1].endswith("ing") and re.match(r"\s+[A-Z]", title_text[by.end(1):]):
                     words.pop()
                     known.pop()
-                    verb = False
+                while len(words) > 1 and any(known) and not known[-1]:
+                    words.pop()
+                    known.pop()
                 idx.author = " ".join(words) or None
     for m in _ACRONYM.finditer(view):
         words, acronym = m.group(1).split(), m.group(2)
@@ -445,10 +446,10 @@ def build_index(view: str, header: dict | None = None, parsed: Sequence[tuple[in
     return idx
 
 
-_DEFENDANT = re.compile(r"(" + _NAME_TOKEN + r"(?:[ \n]+" + _NAME_TOKEN + r"){1,3}),?(?:[ \n]+\d{1,3},)?(?:[ \n]+of[ \n]+"
-                        r"[A-Z][\w.-]*(?:[ \n]+[A-Z][\w.-]*)*,)?[ \n]+(?:was|were|has been|had been)[ \n]+(?:sentenced|"
-                        r"convicted|indicted|charged|arrested|found guilty)|(" + _NAME_TOKEN + r"(?:[ \n]+" + _NAME_TOKEN
-                        + r"){1,3}),?(?:[ \n]+\d{1,3},)?[ \n]+(?:pleaded|pled)[ \n]+guilty")
+_NAME_AGE = r"(" + _NAME_TOKEN + r"(?:[ \n]+" + _NAME_TOKEN + r"){1,3}),?(?:[ \n]+\d{1,3},)?"  # "Marcus Hill, 29,"
+_DEFENDANT = re.compile(_NAME_AGE + r"(?:[ \n]+of[ \n]+[A-Z][\w.-]*(?:[ \n]+[A-Z][\w.-]*)*,)?[ \n]+(?:was|were|has been|"
+                        r"had been)[ \n]+(?:sentenced|convicted|indicted|charged|arrested|found guilty)|"
+                        + _NAME_AGE + r"[ \n]+(?:pleaded|pled)[ \n]+guilty")
 #: A transcript turn: a person's name and a colon, at a line's or a sentence's start.
 _TURN = re.compile(r"(?:^|(?<=[.!?\u201d\"]\s))[ \t*]*((?:(?:[A-Z][\w.\u2019'-]*|of|the|for)[ \t\n]+){1,6}[A-Z][\w\u2019'-]+)"
                    r"[ \t*]*:[ \t\n]", re.M)

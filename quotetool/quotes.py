@@ -134,10 +134,15 @@ def _looks_like_title(words: str) -> bool:
 HEADLINE_CHARS = 200
 
 
+def is_first_line(text: str, lo: int, hi: int, index: int) -> bool:
+    """Is paragraph `index` ([lo, hi) of `text`) the text's first, one short line?"""
+    return index == 0 and hi - lo <= HEADLINE_CHARS and "\n" not in text[lo:hi].strip()
+
+
 def is_headline(text: str, lo: int, hi: int, index: int) -> bool:
     """Is paragraph `index` ([lo, hi) of `text`) a headline: the first, one short line, in
     Title Case?"""
-    if index != 0 or hi - lo > HEADLINE_CHARS or "\n" in text[lo:hi].strip():
+    if not is_first_line(text, lo, hi, index):
         return False
     # Every word of four letters or more capitalised (a sentence has its verbs in lower case).
     long_words = [w for w in re.findall(r"[^\W\d_][\w\u2019'-]*", text[lo:hi]) if len(w) > 3]

@@ -28,7 +28,6 @@ from .lexicon import DETERMINERS, FIRST_PERSON, NAMING_FORMS, RUBRICS, SCARE_LEF
 from .models import Document, Quote
 from .names import NameIndex, build_index
 from .plan import Plan
-from .quotes import is_headline
 from .resolve import Scene, resolve
 
 # --- drops: quoted words that are nobody's speech ---------------------------------------------
@@ -170,8 +169,7 @@ _SECTION_START = re.compile(r"(?:Sec\.|Section|\u00a7)\s*\d|\([a-z0-9]{1,4}\)\s"
 
 def nickname(ctx: QuoteContext, cue: Cue) -> bool:
     """A nickname inside a name: Robert “Bob” Doe, Arafat “Koko” Rahman."""
-    if len(ctx.words.split()) > 2 or ctx.span.close_mark is None \
-            or is_headline(ctx.paragraph, 0, len(ctx.paragraph), ctx.span.paragraph):
+    if len(ctx.words.split()) > 2 or ctx.span.close_mark is None or ctx.in_headline:
         return False  # (a headline capitalises every word: Christie Calls Clinton ‘A Disgrace’ Over …)
     after = ctx.paragraph[ctx.span.close_mark + 1 - ctx.para_start:][:40]
     return re.search(r"(?:^|\s)[A-Z][\w.'\u2019-]*\s\Z", ctx.before) is not None \
@@ -239,8 +237,7 @@ def headline_name(ctx: QuoteContext, cue: Cue) -> bool:
     """Words in marks in a headline that the headline sieve gave no one (its subject is a
     company, a product) and no colon introduces: a name, as Title Case words in marks are
     elsewhere (Acme Launches “Sky Vault” Service)."""
-    return cue.sieve != "headline" and not ctx.before.rstrip().endswith(":") \
-        and is_headline(ctx.paragraph, 0, len(ctx.paragraph), ctx.span.paragraph)
+    return cue.sieve != "headline" and not ctx.before.rstrip().endswith(":") and ctx.in_headline
 
 
 #: Tried in order on each quote; any that answers True leaves the quote out.
