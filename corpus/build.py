@@ -1,0 +1,283 @@
+#!/usr/bin/env python3
+"""Build the release corpus from pinned public snapshots, and write its gold.
+
+    python corpus/build.py [--mirror DIR] [--out DIR]      # build corpus/texts/, check SHA256SUMS
+    python corpus/build.py --gold OUT.jsonl               # build, then write gold in FORMAT.md shape
+    python corpus/build.py --write-sums                   # build and (re)write SHA256SUMS
+
+The repository keeps facts, not texts: `manifest.tsv` says where each release comes from
+(repository, commit, path, record), `sources.tsv` how each source is converted and under
+which licence, and `annotations.jsonl` holds standoff annotations (character offsets into
+the built text, speaker, mention, cue). The texts themselves are rebuilt here from the
+snapshots (each a git directory, bare or not, under MIRROR/OWNER+NAME/repo) and written
+to a git-ignored folder.
+
+Every converter turns one source file (or one record of it) into the same plain layout:
+the title line, a date or dateline line, a blank line, then paragraphs separated by blank
+lines. Wording and quote marks are kept exactly as in the source; markup, navigation and
+boilerplate are removed. Standard library only, deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Callable, Iterator
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_MIRROR = Path(os.environ.get("QUOTETOOL_MIRROR", HERE.parent.parent / ".mirror"))
+DEFAULT_OUT = HERE / "texts"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One converted release: the parts of the plain layout."""
+
+    title: str
+    dateline: str
+    paragraphs: tuple[str, ...]
+
+    def text(self) -> str:
+        head = [self.title.strip(), self.dateline.strip()]
+        return "\n".join(head) + "\n\n" + "\n\n".join(self.paragraphs) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers shared by the converters
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+# Where a scraper broke a line at every inline element, a line that ends a sentence and a
+# line that starts one mark a paragraph boundary; any other line break is a space (or
+# nothing, next to a mark or punctuation that the break tore off its word).
+_SENTENCE_END = re.compile(r"""[.?!:]['"’”)\]]*$""")
+_SENTENCE_START = re.compile(r"""^[\s]*(?:[“"‘'(\[]*[A-Z0-9]|[“"‘])""")
+_GLUE_AFTER = ("“", "‘", "(", "[", "/")
+_GLUE_BEFORE = (",", ".", ";", ":", "!", "?", ")", "]", "”", "’", "%")
+
+
+def squash(s: str) -> str:
+    """Runs of spaces and tabs as one space (non-breaking spaces are kept)."""
+    return _SPACES.sub(" ", s).strip()
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Paragraphs from lines broken at every inline element (one text node a line)."""
+    paragraphs: list[str] = []
+    current = ""
+    for raw in lines:
+        line = squash(raw)
+        if not line:
+            continue
+        if not current:
+            current = line
+        elif _SENTENCE_END.search(current) and _SENTENCE_START.match(line) and not _is_lone_close(line):
+            paragraphs.append(current)
+            current = line
+        elif current.endswith(_GLUE_AFTER) or _lone_open(current) or line.startswith(_GLUE_BEFORE):
+            current += line
+        else:
+            current += " " + line
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _is_lone_close(line: str) -> bool:
+    return bool(re.fullmatch(r"[,.;:!?]?[”’\"]+[,.;:!?]?", line))
+
+
+def _lone_open(s: str) -> bool:
+    """The text ends with a mark that opens (a straight mark after a space or at the start)."""
+    return bool(re.search(r'(?:^|\s)"$', s))
+
+
+def paragraphs_from_blocks(text: str) -> list[str]:
+    """Blank-line separated blocks; inside a block, broken lines are joined."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        if lines:
+            out.extend(join_broken_lines(lines))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Converters: one per source layout. Each takes the file's text and a record key ("" for a
+# file that is one release) and returns a Release.
+
+_CONGRESS_KEY = re.compile(r"^([A-Z][A-Za-z ]+):[ \t]*(.*)$")
+
+
+def congress_records(text: str) -> list[str]:
+    """The records of a scraped office file: 'Title:/Date:/…/Content:' blocks split by '=='."""
+    parts = re.split(r"==[ \t]*\n(?=Title: )|==[ \t]*$", text.replace("\r\n", "\n"))
+    return [p for p in (p.strip("\n") for p in parts) if p.startswith("Title: ")]
+
+
+def convert_congress(text: str, record: str) -> Release:
+    rec = congress_records(text)[int(record)]
+    head, _, body = rec.partition("\nContent:")
+    fields: dict[str, str] = {}
+    for line in head.split("\n"):
+        m = _CONGRESS_KEY.match(line)
+        if m:
+            fields[m.group(1)] = m.group(2).strip()
+    body = re.sub(r"==\s*$", "", body)
+    return Release(squash(fields.get("Title", "")), squash(fields.get("Date", "")),
+                   tuple(paragraphs_from_blocks(body)))
+
+
+CONVERTERS: dict[str, Callable[[str, str], Release]] = {
+    "congress": convert_congress,
+}
+
+# How each layout splits a file into records (None: the file is one release).
+RECORDS: dict[str, Callable[[str], list[str]] | None] = {
+    "congress": congress_records,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshots, manifest, build
+
+
+def git_dir(mirror: Path, repo: str) -> Path:
+    """The git directory of REPO's snapshot under MIRROR (bare, or a clone with a work tree)."""
+    base = mirror / repo.replace("/", "+")
+    for cand in (base / "repo" / ".git", base / "repo", base / ".git", base):
+        if (cand / "HEAD").is_file() and (cand / "objects").is_dir():
+            return cand
+    raise FileNotFoundError(f"no snapshot of {repo} under {mirror} (fetch github:{repo})")
+
+
+def read_blob(mirror: Path, repo: str, commit: str, path: str) -> str:
+    """A file's text at a pinned commit."""
+    proc = subprocess.run(["git", "--git-dir", str(git_dir(mirror, repo)), "show", f"{commit}:{path}"],
+                          capture_output=True)
+    if proc.returncode != 0:
+        raise FileNotFoundError(f"{repo}@{commit[:12]}:{path}: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def sources() -> dict[str, dict[str, str]]:
+    return {row["source"]: row for row in read_tsv(HERE / "sources.tsv")}
+
+
+def manifest() -> list[dict[str, str]]:
+    return read_tsv(HERE / "manifest.tsv")
+
+
+class Snapshots:
+    """Reads source files once each (a scraped office file holds hundreds of records)."""
+
+    def __init__(self, mirror: Path):
+        self.mirror = mirror
+        self._cache: dict[tuple[str, str, str], str] = {}
+
+    def file(self, repo: str, commit: str, path: str) -> str:
+        key = (repo, commit, path)
+        if key not in self._cache:
+            self._cache[key] = read_blob(self.mirror, repo, commit, path)
+        return self._cache[key]
+
+
+def build_one(row: dict[str, str], src: dict[str, str], snaps: Snapshots) -> str:
+    raw = snaps.file(src["repo"], src["commit"], row["path"])
+    return CONVERTERS[src["converter"]](raw, row["record"]).text()
+
+
+def build(mirror: Path, out: Path) -> dict[str, str]:
+    """Build every manifest release into OUT; return {id: text}."""
+    srcs, snaps = sources(), Snapshots(mirror)
+    out.mkdir(parents=True, exist_ok=True)
+    texts: dict[str, str] = {}
+    for row in manifest():
+        text = build_one(row, srcs[row["source"]], snaps)
+        texts[row["id"]] = text
+        (out / f"{row['id']}.txt").write_bytes(text.encode("utf-8"))
+    return texts
+
+
+def sha256s(texts: dict[str, str]) -> str:
+    return "".join(f"{hashlib.sha256(t.encode('utf-8')).hexdigest()}  {i}.txt\n" for i, t in sorted(texts.items()))
+
+
+def check_sums(texts: dict[str, str]) -> list[str]:
+    """Ids whose built text differs from SHA256SUMS (or is missing from it)."""
+    want = {}
+    sums = HERE / "SHA256SUMS"
+    if sums.exists():
+        for line in sums.read_text(encoding="utf-8").splitlines():
+            digest, name = line.split("  ", 1)
+            want[name.removesuffix(".txt")] = digest
+    return [i for i, t in sorted(texts.items()) if want.get(i) != hashlib.sha256(t.encode("utf-8")).hexdigest()]
+
+
+def gold(texts: dict[str, str]) -> Iterator[dict]:
+    """Gold documents (FORMAT.md shape, with publisher and kind) from the standoff annotations."""
+    rows = {r["id"]: r for r in manifest()}
+    srcs = sources()
+    with (HERE / "annotations.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            ann = json.loads(line)
+            if ann["id"] not in rows:
+                continue
+            row, text = rows[ann["id"]], texts[ann["id"]]
+            quotes = []
+            for q in ann["quotes"]:
+                q = dict(q)
+                q["text"] = text[q["start"]:q["end"]]
+                quotes.append(q)
+            src = srcs[row["source"]]
+            yield {"id": ann["id"], "publisher": src["publisher"], "kind": src["kind"],
+                   "text": text, "quotes": quotes}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR,
+                    help="folder of snapshots, one OWNER+NAME/repo git directory each (default: %(default)s)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the texts go (default: %(default)s)")
+    ap.add_argument("--gold", type=Path, metavar="OUT.jsonl", help="also write the gold for the annotated releases")
+    ap.add_argument("--write-sums", action="store_true", help="rewrite SHA256SUMS from this build")
+    args = ap.parse_args(argv)
+
+    try:
+        texts = build(args.mirror, args.out)
+    except FileNotFoundError as e:
+        print(f"build: error: {e}", file=sys.stderr)
+        return 1
+    if args.write_sums:
+        (HERE / "SHA256SUMS").write_text(sha256s(texts), encoding="utf-8")
+    bad = check_sums(texts)
+    if bad:
+        print(f"build: error: {len(bad)} text(s) differ from SHA256SUMS: {', '.join(bad[:5])}", file=sys.stderr)
+        return 1
+    print(f"build: {len(texts)} releases in {args.out}, all match SHA256SUMS", file=sys.stderr)
+    if args.gold:
+        docs = list(gold(texts))
+        with args.gold.open("w", encoding="utf-8") as f:
+            for d in docs:
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
+        print(f"build: gold for {len(docs)} releases in {args.gold}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
