@@ -54,6 +54,8 @@ def check(text: str, ann: dict) -> list[str]:
             continue
         if "text" in q and text[s:e] != q["text"]:
             problems.append(f"quote {i}: text[{s}:{e}] is {text[s:e][:40]!r}, not {q['text'][:40]!r}")
+        if re.search(r"\n[ \t\u00a0]*\n", text[s:e]):
+            problems.append(f"quote {i}: span crosses a paragraph break (one quote per paragraph)")
         if text[s:e] != text[s:e].strip():
             problems.append(f"quote {i}: span starts or ends with whitespace")
         if "speaker" not in q:
