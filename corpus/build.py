@@ -137,12 +137,122 @@ def convert_congress(text: str, record: str) -> Release:
                    tuple(paragraphs_from_blocks(body)))
 
 
-CONVERTERS: dict[str, Callable[[str, str], Release]] = {
-    "congress": convert_congress,
+# Markdown (Jekyll, Hugo, Eleventy, MDX): front matter, then a body whose markup goes.
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+_FM_KEY = re.compile(r"^([A-Za-z_]+):[ \t]*(.*)$")
+_MD_DROP = [
+    re.compile(r"<!--.*?-->", re.S),                      # comments
+    re.compile(r"\{\{[<%].*?[%>]\}\}", re.S),              # Hugo shortcodes
+    re.compile(r"\{%.*?%\}", re.S),                         # Liquid / Nunjucks tags
+    re.compile(r"\{\{.*?\}\}", re.S),                       # template expressions
+    re.compile(r"^(?:import|export) .*$", re.M),            # MDX module lines
+]
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)|\[([^\]]+)\]\[[^\]]*\]")
+_MD_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S.*$", re.M)
+_HTML_BLOCK = re.compile(r"</?(?:p|div|br|h[1-6]|li|ul|ol|blockquote|table|tr|section|figure|figcaption)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.S | re.M)
+_EMPH = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+# A closing section that is the publisher's boilerplate, not the story.
+_BOILERPLATE = re.compile(r"^(?:about (?:the )?[A-Z0-9].*|media contacts?:?|press contacts?:?|contacts?:?|###|-30-|ends)$", re.I)
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Top-level `key: value` pairs of YAML front matter (quotes removed), and the body."""
+    m = _FRONT.match(text)
+    if not m:
+        return {}, text
+    fields = {}
+    for line in m.group(1).split("\n"):
+        km = _FM_KEY.match(line)
+        if km and km.group(2).strip():
+            v = km.group(2).strip()
+            if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+                v = v[1:-1].replace("''", "'") if v[0] == "'" else v[1:-1].replace('\\"', '"')
+            fields[km.group(1).lower()] = v
+    return fields, text[m.end():]
+
+
+def markdown_paragraphs(body: str) -> list[str]:
+    """Plain paragraphs from a Markdown body: markup removed, wording and marks kept."""
+    body = body.replace("\r\n", "\n")
+    body = _FENCE.sub("\n", body)
+    for rx in _MD_DROP:
+        body = rx.sub("", body)
+    body = _MD_REFDEF.sub("", body)
+    body = _MD_IMAGE.sub("", body)
+    body = _HTML_BLOCK.sub("\n\n", body)
+    body = _HTML_TAG.sub("", body)
+    out: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", body):
+        lines = []
+        for line in block.split("\n"):
+            line = re.sub(r"^\s{0,3}(?:>\s?)+", "", line)           # blockquote
+            line = re.sub(r"^\s*#{1,6}\s+", "\n", line)               # heading: a paragraph of its own
+            line = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "\n", line)    # list item: likewise
+            if re.fullmatch(r"\s*(?:[-*_]\s*){3,}\s*|\s*\|.*\|\s*|\s*[:|\- ]+\s*", line):
+                continue                                           # rules and table rows
+            lines.append(line)
+        for para in "\n".join(lines).split("\n\n"):
+            for piece in re.split(r"\n(?=\n)|^\n", para):
+                text = _inline(" ".join(piece.split("\n")))
+                if text:
+                    out.append(text)
+    return out
+
+
+def _inline(s: str) -> str:
+    for _ in range(2):  # a link inside emphasis, or emphasis inside a link
+        s = _MD_LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), s)
+        s = _EMPH.sub(lambda m: next(g for g in m.groups()[1:] if g is not None), s)
+    s = re.sub(r"`([^`]*)`", r"\1", s)
+    s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!\"'])", r"\1", s)       # Markdown escapes
+    return squash(html.unescape(s))
+
+
+def drop_boilerplate(paragraphs: list[str], title: str) -> list[str]:
+    """The story alone: a first paragraph repeating the title, and a closing 'About …' or
+    contact section in the last third, go."""
+    if paragraphs and squash(paragraphs[0]).rstrip(".") == squash(title).rstrip("."):
+        paragraphs = paragraphs[1:]
+    for i in range(len(paragraphs) * 2 // 3, len(paragraphs)):
+        if len(paragraphs[i]) < 80 and _BOILERPLATE.match(paragraphs[i].strip()):
+            return paragraphs[:i]
+    return paragraphs
+
+
+def convert_markdown(text: str, path: str, record: str) -> Release:
+    fields, body = front_matter(text.removeprefix("\ufeff"))
+    title = _inline(fields.get("title", ""))
+    date = fields.get("date", "") or _path_date(path)
+    paras = drop_boilerplate(markdown_paragraphs(body), title)
+    return Release(title, date, tuple(paras))
+
+
+def _path_date(path: str) -> str:
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", path)
+    return "-".join(m.groups()) if m else ""
+
+
+def convert_pmd(text: str, path: str, record: str) -> Release:
+    """Sri Lanka PMD scrape: a cut-off title line, the full title, then paragraphs."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    rest = [ln for ln in lines[1:]]
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    title = squash(rest[0]) if rest else squash(lines[0])
+    return Release(title, _path_date(path), tuple(paragraphs_from_blocks("\n".join(rest[1:]))))
+
+
+CONVERTERS: dict[str, Callable[[str, str, str], Release]] = {
+    "congress": lambda text, path, record: convert_congress(text, record),
+    "markdown": convert_markdown,
+    "pmd": convert_pmd,
 }
 
-# How each layout splits a file into records (None: the file is one release).
-RECORDS: dict[str, Callable[[str], list[str]] | None] = {
+# How each layout splits a file into records (absent: the file is one release).
+RECORDS: dict[str, Callable[[str], list[str]]] = {
     "congress": congress_records,
 }
 
@@ -198,7 +308,7 @@ class Snapshots:
 
 def build_one(row: dict[str, str], src: dict[str, str], snaps: Snapshots) -> str:
     raw = snaps.file(src["repo"], src["commit"], row["path"])
-    return CONVERTERS[src["converter"]](raw, row["record"]).text()
+    return CONVERTERS[src["converter"]](raw, row["path"], row["record"]).text()
 
 
 def build(mirror: Path, out: Path) -> dict[str, str]:

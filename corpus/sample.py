@@ -5,7 +5,8 @@
 
 A source's pool is every file (or record) under its path pattern at the pinned commit
 that converts to an English release of 150-2,500 words holding at least one pair of
-quotation marks. From each pool `sources.tsv`'s `n` releases are drawn with a fixed seed,
+quotation marks; for a blog (`pool` = speech in sources.tsv), also a quote beside a
+reporting verb ("…," said X), as releases have, so that posts quoting nobody stay out. From each pool `sources.tsv`'s `n` releases are drawn with a fixed seed,
 so the draw is neither picked by hand nor different from run to run. `--check` only
 prints the pool sizes.
 """
@@ -33,11 +34,18 @@ def body(text: str) -> str:
     return text.split("\n\n", 1)[1] if "\n\n" in text else text
 
 
-def qualifies(text: str) -> bool:
+# A quote beside a reporting verb: how a blog's pool keeps to posts that quote someone.
+_SPEECH = re.compile(r"[”\"],?\s+(?:\w+\s+){0,4}?(?:said|says|added|adds|explained|explains|noted|notes|stated|states|commented|comments|wrote|writes)\b"
+                     r"|\b(?:said|says|added|explained|noted|stated|commented|wrote|writes)\b[^.“\"]{0,60}[:,]\s*[“\"]")
+
+
+def qualifies(text: str, speech: bool = False) -> bool:
     words = re.findall(r"\w+", body(text))
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
         return False
     if sum(w.lower() in _EN for w in words) / len(words) < 0.12:
+        return False
+    if speech and not _SPEECH.search(body(text)):
         return False
     return bool(_PAIR.search(body(text)))
 
@@ -73,7 +81,7 @@ def pool(src: dict[str, str], snaps: build.Snapshots) -> list[tuple[str, str]]:
         if key in seen:  # the same release stored twice
             continue
         seen.add(key)
-        if qualifies(text):
+        if qualifies(text, src["pool"] == "speech"):
             keep.append((path, record))
     return keep
 
