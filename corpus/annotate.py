@@ -24,7 +24,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-KEEP = ("start", "end", "speaker", "speaker_mention", "cue", "speaker_unscorable", "note")
+KEEP = ("start", "end", "speaker", "speaker_mention", "cue", "speaker_unscorable")
 
 
 def find_span(text: str, first: str, last: str, nth: int = 1) -> tuple[int, int]:
@@ -106,7 +106,7 @@ def match(qa: list[dict], qb: list[dict]) -> list[tuple[int, int]]:
 
 def agree(a: dict[str, dict], b: dict[str, dict], texts: Path) -> tuple[dict, list[str]]:
     ids = sorted(set(a) & set(b))
-    n_a = n_b = both = spk = 0
+    n_a = n_b = both = spk = same = 0
     lines = []
     for i in ids:
         text = (texts / f"{i}.txt").read_text(encoding="utf-8")
@@ -115,6 +115,10 @@ def agree(a: dict[str, dict], b: dict[str, dict], texts: Path) -> tuple[dict, li
         n_a, n_b, both = n_a + len(qa), n_b + len(qb), both + len(pairs)
         paired_a, paired_b = {p[0] for p in pairs}, {p[1] for p in pairs}
         for x, y in pairs:
+            if _norm_name(qa[x]["speaker"]) == _norm_name(qb[y]["speaker"]):
+                same += 1
+            elif same_speaker(qa[x]["speaker"], qb[y]["speaker"]):
+                lines.append(f"{i}\tname_variant\t{qa[x]['start']}-{qa[x]['end']}\t{qa[x]['speaker']!r} vs {qb[y]['speaker']!r}")
             if same_speaker(qa[x]["speaker"], qb[y]["speaker"]):
                 spk += 1
             else:
@@ -128,7 +132,8 @@ def agree(a: dict[str, dict], b: dict[str, dict], texts: Path) -> tuple[dict, li
                 lines.append(f"{i}\tonly_B\t{q['start']}-{q['end']}\t{q['speaker']!r}\t{text[q['start']:q['end']][:70]!r}")
     stats = {"documents": len(ids), "quotes_a": n_a, "quotes_b": n_b, "matched": both,
              "quote_f1": round(2 * both / (n_a + n_b), 3) if n_a + n_b else 1.0,
-             "speaker_agreement": round(spk / both, 3) if both else 1.0}
+             "speaker_agreement": round(spk / both, 3) if both else 1.0,
+             "speaker_same_string": round(same / both, 3) if both else 1.0}
     return stats, lines
 
 

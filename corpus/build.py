@@ -354,7 +354,7 @@ def gold(texts: dict[str, str]) -> Iterator[dict]:
                 q["text"] = text[q["start"]:q["end"]]
                 quotes.append(q)
             src = srcs[row["source"]]
-            yield {"id": ann["id"], "publisher": src["publisher"], "kind": src["kind"],
+            yield {"id": ann["id"], "publisher": row["source"], "kind": src["kind"],
                    "text": text, "quotes": quotes}
 
 
