@@ -284,12 +284,12 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def sources() -> dict[str, dict[str, str]]:
-    return {row["source"]: row for row in read_tsv(HERE / "sources.tsv")}
+def sources(corpus: Path = HERE) -> dict[str, dict[str, str]]:
+    return {row["source"]: row for row in read_tsv(corpus / "sources.tsv")}
 
 
-def manifest() -> list[dict[str, str]]:
-    return read_tsv(HERE / "manifest.tsv")
+def manifest(corpus: Path = HERE) -> list[dict[str, str]]:
+    return read_tsv(corpus / "manifest.tsv")
 
 
 class Snapshots:
@@ -311,12 +311,12 @@ def build_one(row: dict[str, str], src: dict[str, str], snaps: Snapshots) -> str
     return CONVERTERS[src["converter"]](raw, row["path"], row["record"]).text()
 
 
-def build(mirror: Path, out: Path) -> dict[str, str]:
-    """Build every manifest release into OUT; return {id: text}."""
-    srcs, snaps = sources(), Snapshots(mirror)
+def build(mirror: Path, out: Path, corpus: Path = HERE) -> dict[str, str]:
+    """Build every release of CORPUS's manifest into OUT; return {id: text}."""
+    srcs, snaps = sources(corpus), Snapshots(mirror)
     out.mkdir(parents=True, exist_ok=True)
     texts: dict[str, str] = {}
-    for row in manifest():
+    for row in manifest(corpus):
         text = build_one(row, srcs[row["source"]], snaps)
         texts[row["id"]] = text
         (out / f"{row['id']}.txt").write_bytes(text.encode("utf-8"))
@@ -327,10 +327,10 @@ def sha256s(texts: dict[str, str]) -> str:
     return "".join(f"{hashlib.sha256(t.encode('utf-8')).hexdigest()}  {i}.txt\n" for i, t in sorted(texts.items()))
 
 
-def check_sums(texts: dict[str, str]) -> list[str]:
+def check_sums(texts: dict[str, str], corpus: Path = HERE) -> list[str]:
     """Ids whose built text differs from SHA256SUMS (or is missing from it)."""
     want = {}
-    sums = HERE / "SHA256SUMS"
+    sums = corpus / "SHA256SUMS"
     if sums.exists():
         for line in sums.read_text(encoding="utf-8").splitlines():
             digest, name = line.split("  ", 1)
@@ -338,11 +338,11 @@ def check_sums(texts: dict[str, str]) -> list[str]:
     return [i for i, t in sorted(texts.items()) if want.get(i) != hashlib.sha256(t.encode("utf-8")).hexdigest()]
 
 
-def gold(texts: dict[str, str]) -> Iterator[dict]:
+def gold(texts: dict[str, str], corpus: Path = HERE) -> Iterator[dict]:
     """Gold documents (FORMAT.md shape, with publisher and kind) from the standoff annotations."""
-    rows = {r["id"]: r for r in manifest()}
-    srcs = sources()
-    with (HERE / "annotations.jsonl").open(encoding="utf-8") as f:
+    rows = {r["id"]: r for r in manifest(corpus)}
+    srcs = sources(corpus)
+    with (corpus / "annotations.jsonl").open(encoding="utf-8") as f:
         for line in f:
             ann = json.loads(line)
             if ann["id"] not in rows:
