@@ -152,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("dirs", nargs="+", type=Path)
     p.add_argument("--texts", type=Path, required=True)
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "annotations.jsonl")
+    p.add_argument("--all", nargs="*", type=Path, default=[], metavar="DIR",
+                   help="every annotator's folder: a release found in two is marked annotated_twice")
     p = sub.add_parser("agree")
     p.add_argument("a", type=Path)
     p.add_argument("b", type=Path)
@@ -178,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
         merged: dict[str, dict] = {}
         for d in args.dirs:
             merged.update(annotations(d))
+        times: dict[str, int] = {}
+        for d in args.all:
+            for i in annotations(d):
+                times[i] = times.get(i, 0) + 1
         bad = 0
         with args.out.open("w", encoding="utf-8") as f:
             for i in sorted(merged):
@@ -189,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 quotes = sorted(({k: q[k] for k in KEEP if k in q} for q in merged[i]["quotes"]),
                                 key=lambda q: q["start"])
-                f.write(json.dumps({"id": i, "quotes": quotes}, ensure_ascii=False) + "\n")
+                rec = {"id": i, "annotated_twice": True} if times.get(i, 0) >= 2 else {"id": i}
+                rec["quotes"] = quotes
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
         print(f"merge: {len(merged) - bad} releases to {args.out}, {bad} refused", file=sys.stderr)
         return 1 if bad else 0
     stats, lines = agree(annotations(args.a), annotations(args.b), args.texts)

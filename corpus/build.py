@@ -4,6 +4,7 @@
     python corpus/build.py [--mirror DIR] [--out DIR]      # build corpus/texts/, check SHA256SUMS
     python corpus/build.py --gold OUT.jsonl               # build, then write gold in FORMAT.md shape
     python corpus/build.py --write-sums                   # build and (re)write SHA256SUMS
+    python corpus/build.py --stats                        # counts per publisher and kind
 
 The repository keeps facts, not texts: `manifest.tsv` says where each release comes from
 (repository, commit, path, record), `sources.tsv` how each source is converted and under
@@ -245,10 +246,36 @@ def convert_pmd(text: str, path: str, record: str) -> Release:
     return Release(title, _path_date(path), tuple(paragraphs_from_blocks("\n".join(rest[1:]))))
 
 
+class NotARelease(ValueError):
+    """A file of a release collection that is something else (a speech, a column)."""
+
+
+_SCOOP_DATE = re.compile(r"^\*\*((?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,[^*]*)\*\*[ \t]*$", re.M)
+_SCOOP_TYPE = re.compile(r"^\*\*(Press Release|Speech|Column|Article|Opinion)[^*]*\*\*[ \t]*$", re.M)
+
+
+def convert_scoop(text: str, path: str, record: str) -> Release:
+    """A release archived from a newswire's page: front matter, the page's title (setext), the
+    date and "Press Release: Org" lines, the story, then the wire's footer from "© …" on."""
+    fields, body = front_matter(text.removeprefix("\ufeff"))
+    kind = _SCOOP_TYPE.search(body)
+    if kind is None or kind.group(1) != "Press Release":
+        raise NotARelease(f"{path}: {kind.group(1) if kind else 'untyped'} item, not a press release")
+    date = _SCOOP_DATE.search(body)
+    body = re.sub(r"\A\s*[^\n]*\n=+[ \t]*\n", "", body)               # the page title
+    body = re.split(r"\[©[^\]]*\]", body)[0]                               # the wire's footer
+    body = _SCOOP_TYPE.sub("", _SCOOP_DATE.sub("", body))
+    body = body.replace("Advertisement - scroll to continue reading", "")
+    title = _inline(fields.get("title", ""))
+    paras = drop_boilerplate(markdown_paragraphs(body), title)
+    return Release(title, squash(date.group(1)) if date else fields.get("date", ""), tuple(paras))
+
+
 CONVERTERS: dict[str, Callable[[str, str, str], Release]] = {
     "congress": lambda text, path, record: convert_congress(text, record),
     "markdown": convert_markdown,
     "pmd": convert_pmd,
+    "scoop": convert_scoop,
 }
 
 # How each layout splits a file into records (absent: the file is one release).
@@ -358,6 +385,41 @@ def gold(texts: dict[str, str], corpus: Path = HERE) -> Iterator[dict]:
                    "text": text, "quotes": quotes}
 
 
+def stats(corpus: Path = HERE) -> str:
+    """Counts per publisher and per kind, as a Markdown table (for README.md)."""
+    srcs, rows = sources(corpus), manifest(corpus)
+    ann = {}
+    with (corpus / "annotations.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            a = json.loads(line)
+            ann[a["id"]] = a
+    per: dict[str, list[int]] = {}
+    for r in rows:
+        c = per.setdefault(r["source"], [0, 0, 0, 0])
+        a = ann.get(r["id"])
+        c[0] += 1
+        if a is not None:
+            c[1] += 1
+            c[2] += bool(a.get("annotated_twice"))
+            c[3] += len(a["quotes"])
+    lines = ["| source | publisher | kind | releases | annotated | annotated twice | quotes |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    kinds: dict[str, list[int]] = {}
+    for name, c in per.items():
+        src = srcs[name]
+        lines.append(f"| {name} | {src['publisher']} | {src['kind']} | {c[0]} | {c[1]} | {c[2]} | {c[3]} |")
+        k = kinds.setdefault(src["kind"], [0, 0, 0, 0, 0])
+        k[0] += 1
+        for i in range(4):
+            k[i + 1] += c[i]
+    tot = [sum(c[i] for c in per.values()) for i in range(4)]
+    lines.append(f"| **all** | {len(per)} publishers | {len(kinds)} kinds | {tot[0]} | {tot[1]} | {tot[2]} | {tot[3]} |")
+    lines += ["", "| kind | publishers | releases | annotated | annotated twice | quotes |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {k} | {v[0]} | {v[1]} | {v[2]} | {v[3]} | {v[4]} |" for k, v in sorted(kinds.items())]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -366,7 +428,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the texts go (default: %(default)s)")
     ap.add_argument("--gold", type=Path, metavar="OUT.jsonl", help="also write the gold for the annotated releases")
     ap.add_argument("--write-sums", action="store_true", help="rewrite SHA256SUMS from this build")
+    ap.add_argument("--stats", action="store_true", help="print counts per publisher and kind, and stop")
     args = ap.parse_args(argv)
+    if args.stats:
+        print(stats(), end="")
+        return 0
 
     try:
         texts = build(args.mirror, args.out)

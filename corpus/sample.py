@@ -53,8 +53,8 @@ def qualifies(text: str, speech: bool = False) -> bool:
 def candidates(src: dict[str, str], mirror: Path) -> list[tuple[str, str]]:
     """(path, record) of every release under the source's pattern, in a stable order."""
     gd = build.git_dir(mirror, src["repo"])
-    names = subprocess.run(["git", "--git-dir", str(gd), "ls-tree", "-r", "--name-only", src["commit"]],
-                           capture_output=True, text=True, check=True).stdout.splitlines()
+    names = subprocess.run(["git", "--git-dir", str(gd), "ls-tree", "-r", "-z", "--name-only", src["commit"]],
+                           capture_output=True, check=True).stdout.decode("utf-8").split("\0")
     pats = src["pattern"].split("|")
     paths = sorted(n for n in names if any(fnmatch.fnmatchcase(n, p) for p in pats))
     split = build.RECORDS.get(src["converter"])
@@ -74,6 +74,8 @@ def pool(src: dict[str, str], snaps: build.Snapshots) -> list[tuple[str, str]]:
     for path, record in candidates(src, snaps.mirror):
         try:
             text = build.build_one({"path": path, "record": record}, src, snaps)
+        except build.NotARelease:
+            continue
         except Exception as e:  # a file the converter cannot read is not in the pool
             print(f"sample: skip {src['source']} {path}#{record}: {e}", file=sys.stderr)
             continue
