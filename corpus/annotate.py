@@ -5,6 +5,7 @@
     python corpus/annotate.py check TEXT.txt ANN.json
     python corpus/annotate.py merge ANN_DIR [ANN_DIR ...] --texts DIR [--out annotations.jsonl]
     python corpus/annotate.py agree ANN_DIR_A ANN_DIR_B --texts DIR [--report FILE]
+    python corpus/annotate.py audit --texts DIR           # spans worth a second look
 
 An annotator's file (one per release, ANN_DIR/ID.json) is
 {"id": ID, "quotes": [{"start", "end", "text", "speaker", "speaker_mention", "cue", ...}]}:
@@ -61,6 +62,24 @@ def check(text: str, ann: dict) -> list[str]:
         if "speaker" not in q:
             problems.append(f"quote {i}: no speaker field (null if nobody)")
     return problems
+
+
+def audit(text: str, quotes: list[dict]) -> list[str]:
+    """Spans worth a second look (not errors): not bounded by a mark or a paragraph edge on
+    either side, or overlapping the next span. A span cut at the wrong occurrence of its
+    words shows up here."""
+    notes = []
+    for i, q in enumerate(quotes, 1):
+        s, e = q["start"], q["end"]
+        before = text[s - 1] if s > 0 else "\n"
+        after = text[e] if e < len(text) else "\n"
+        if before not in _MARKS + "\n" or after not in _MARKS + "\n":
+            notes.append(f"quote {i} ({s}-{e}): no mark or paragraph edge at "
+                         f"{'the start' if before not in _MARKS + chr(10) else 'the end'}")
+    for a, b in zip(quotes, quotes[1:]):
+        if b["start"] < a["end"]:
+            notes.append(f"quotes at {a['start']} and {b['start']} overlap")
+    return notes
 
 
 def annotations(folder: Path) -> dict[str, dict]:
@@ -154,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "annotations.jsonl")
     p.add_argument("--all", nargs="*", type=Path, default=[], metavar="DIR",
                    help="every annotator's folder: a release found in two is marked annotated_twice")
+    p = sub.add_parser("audit", help="spans worth a second look in annotations.jsonl")
+    p.add_argument("--texts", type=Path, required=True)
+    p.add_argument("--annotations", type=Path, default=Path(__file__).resolve().parent / "annotations.jsonl")
     p = sub.add_parser("agree")
     p.add_argument("a", type=Path)
     p.add_argument("b", type=Path)
@@ -200,6 +222,14 @@ def main(argv: list[str] | None = None) -> int:
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
         print(f"merge: {len(merged) - bad} releases to {args.out}, {bad} refused", file=sys.stderr)
         return 1 if bad else 0
+    if args.cmd == "audit":
+        with args.annotations.open(encoding="utf-8") as f:
+            for line in f:
+                ann = json.loads(line)
+                text = (args.texts / f"{ann['id']}.txt").read_text(encoding="utf-8")
+                for note in audit(text, ann["quotes"]):
+                    print(f"{ann['id']}: {note}")
+        return 0
     stats, lines = agree(annotations(args.a), annotations(args.b), args.texts)
     print(json.dumps(stats))
     if args.report:

@@ -275,3 +275,58 @@ def test_agreement_uses_the_scorer_matching_rules(tmp_path):
     assert stats["speaker_agreement"] == 0.5 and stats["speaker_same_string"] == 0.0
     assert any("\tspeaker\t" in ln and "Pat Doe" in ln for ln in lines)
     assert any("\tonly_B\t" in ln for ln in lines)
+
+
+WIRE_PAGE = """---
+slug: lab-wins-grant
+title: "Lab Wins Grant"
+date: 2012-05-01
+author: example-university
+---
+Lab Wins Grant
+==============
+
+**Tuesday, 1 May 2012, 9:05 am**  
+**Press Release: [Example University](https://info.example.org/Example_University)**
+
+Lab Wins Grant for Coastal Study
+
+![](http://img.example.org/lab.jpeg)  
+
+“We are thrilled,” said Professor Ana Ruiz.
+
+Advertisement - scroll to continue reading
+
+The study starts in June.
+
+Ends
+
+[© Example Wire](http://www.example.org/terms.html)  
+
+### Using the wire for work?
+
+A paid licence is needed for work use.
+"""
+
+
+def test_wire_page_keeps_the_story_and_drops_the_wire_furniture():
+    rel = build.convert_scoop(WIRE_PAGE, "source/archive/scoop/example-university/2012-05-01_x.md", "")
+    assert rel.title == "Lab Wins Grant"
+    assert rel.dateline == "Tuesday, 1 May 2012, 9:05 am"
+    assert rel.paragraphs == ("Lab Wins Grant for Coastal Study", "“We are thrilled,” said Professor Ana Ruiz.",
+                              "The study starts in June.")
+
+
+def test_wire_speech_or_column_is_not_a_release():
+    speech = WIRE_PAGE.replace("**Press Release: [", "**Speech: [")
+    with pytest.raises(build.NotARelease):
+        build.convert_scoop(speech, "x.md", "")
+
+
+def test_audit_flags_a_span_cut_at_an_unmarked_occurrence():
+    text = "T\nD\n\nThey would recommend us to a friend. One said they “would recommend us to a friend”.\n"
+    wrong = text.index("recommend us")               # the unmarked first occurrence
+    right = text.index("would recommend us", wrong + 1)
+    quotes = [{"start": wrong, "end": wrong + 24}, {"start": right, "end": right + 30}]
+    notes = annotate.audit(text, quotes)
+    assert len(notes) == 1 and notes[0].startswith("quote 1")
