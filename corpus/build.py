@@ -203,12 +203,31 @@ def markdown_paragraphs(body: str) -> list[str]:
     return out
 
 
+def _code_span(body: str) -> str:
+    """A code span's words: one space is stripped from each end when both ends have one."""
+    if len(body) > 2 and body[0] == body[-1] == " " and body.strip(" "):
+        return body[1:-1]
+    return body
+
+
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!\"'<>|~])")
+
+
 def _inline(s: str) -> str:
+    # A backslash-escaped character is literal (CommonMark): set it aside first, so that an
+    # escaped `` (a TeX-style opening mark) is not read as a code span.
+    kept: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        kept.append(m.group(1))
+        return f"\x00{len(kept) - 1}\x00"
+
+    s = _ESCAPED.sub(keep, s)
     for _ in range(2):  # a link inside emphasis, or emphasis inside a link
         s = _MD_LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), s)
         s = _EMPH.sub(lambda m: next(g for g in m.groups()[1:] if g is not None), s)
-    s = re.sub(r"`([^`]*)`", r"\1", s)
-    s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!\"'])", r"\1", s)       # Markdown escapes
+    s = re.sub(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", lambda m: _code_span(m.group(2)), s)
+    s = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], s)
     return squash(html.unescape(s))
 
 

@@ -330,3 +330,11 @@ def test_audit_flags_a_span_cut_at_an_unmarked_occurrence():
     quotes = [{"start": wrong, "end": wrong + 24}, {"start": right, "end": right + 30}]
     notes = annotate.audit(text, quotes)
     assert len(notes) == 1 and notes[0].startswith("quote 1")
+
+
+def test_markdown_escapes_are_literal_and_code_spans_lose_their_backticks():
+    paras = build.markdown_paragraphs(
+        "\\`\\`Cameras slow drivers down,’’ he said.\n\n"
+        "Run `` npm test `` or `make`, then look with` snapper list`; \\~100 runs.\n")
+    assert paras == ["``Cameras slow drivers down,’’ he said.",
+                     "Run npm test or make, then look with snapper list; ~100 runs."]
