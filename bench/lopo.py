@@ -187,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = None if args.no_corpus else args.corpus
     shared = None if args.no_shared else args.shared
+    if shared is not None and not all((shared / name).is_file() for name in SHARED_SETS):
+        print(f"lopo: error: {shared}: no {' and '.join(SHARED_SETS)} there "
+              "(give --shared DIR, or --no-shared for the corpus alone)", file=sys.stderr)
+        return 1
     try:
         if corpus is not None:
             ensure_corpus_gold(corpus)
