@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build  # noqa: E402
+import convert  # noqa: E402
 
 MIN_WORDS, MAX_WORDS = 150, 2500
 _PAIR = re.compile(r"“[^”“]{2,}?”|(?:^|[\s(\[—–-])\"[^\"\n]{2,}?\"|«[^»]{2,}»|„[^“”]{2,}[“”]")
@@ -57,7 +58,7 @@ def candidates(src: dict[str, str], mirror: Path) -> list[tuple[str, str]]:
                            capture_output=True, check=True).stdout.decode("utf-8").split("\0")
     pats = src["pattern"].split("|")
     paths = sorted(n for n in names if any(fnmatch.fnmatchcase(n, p) for p in pats))
-    split = build.RECORDS.get(src["converter"])
+    split = convert.RECORDS.get(src["converter"])
     out = []
     for p in paths:
         if split is None:
@@ -74,7 +75,7 @@ def pool(src: dict[str, str], snaps: build.Snapshots) -> list[tuple[str, str]]:
     for path, record in candidates(src, snaps.mirror):
         try:
             text = build.build_one({"path": path, "record": record}, src, snaps)
-        except build.NotARelease:
+        except convert.NotARelease:
             continue
         except Exception as e:  # a file the converter cannot read is not in the pool
             print(f"sample: skip {src['source']} {path}#{record}: {e}", file=sys.stderr)

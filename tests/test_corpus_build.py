@@ -1,4 +1,4 @@
-"""corpus/build.py, corpus/sample.py and corpus/annotate.py on small inline samples.
+"""corpus/convert.py, build.py, sample.py and annotate.py on small inline samples.
 
 The corpus itself needs the pinned snapshots (not on CI); these tests check the converters,
 the snapshot reading, the checksums and the standoff round trip on texts written here.
@@ -30,6 +30,7 @@ def _load(name: str):
         sys.path.remove(str(CORPUS))
 
 
+convert = _load("convert")
 build = _load("build")
 sample = _load("sample")
 annotate = _load("annotate")
@@ -70,13 +71,13 @@ Roe has opposed the cuts since January.=="""
 
 
 def test_office_records_split_on_separators_even_glued_to_text():
-    records = build.congress_records(OFFICE_FILE)
+    records = convert.congress_records(OFFICE_FILE)
     assert [r.splitlines()[0] for r in records] == [
         "Title: Roe Introduces the Clean Rivers Act", "Title: Roe Statement on the Budget"]
 
 
 def test_office_record_lines_broken_at_inline_elements_are_rejoined():
-    rel = build.convert_congress(OFFICE_FILE, "0")
+    rel = convert.convert_congress(OFFICE_FILE, "0")
     assert rel.title == "Roe Introduces the Clean Rivers Act"
     assert rel.dateline == "Monday, March 3, 2025"
     assert rel.paragraphs == (
@@ -89,7 +90,7 @@ def test_office_record_lines_broken_at_inline_elements_are_rejoined():
 
 
 def test_office_record_with_blank_line_paragraphs_keeps_them():
-    rel = build.convert_congress(OFFICE_FILE, "1")
+    rel = convert.convert_congress(OFFICE_FILE, "1")
     assert rel.paragraphs == (
         "WASHINGTON, D.C. – Senator Jane Roe released the following statement:",
         "“This budget fails working families.”",
@@ -134,7 +135,7 @@ The Harbor Foundation supports open data.
 
 
 def test_markdown_post_loses_markup_and_boilerplate_but_keeps_words_and_marks():
-    rel = build.convert_markdown(MARKDOWN_POST, "content/news/2024-05-02-members.md", "")
+    rel = convert.convert_markdown(MARKDOWN_POST, "content/news/2024-05-02-members.md", "")
     assert rel.title == "Harbor Foundation Welcomes Two New Members"
     assert rel.dateline == "2024-05-02T10:00:00Z"
     assert rel.paragraphs == (
@@ -149,19 +150,19 @@ def test_markdown_post_loses_markup_and_boilerplate_but_keeps_words_and_marks():
 
 
 def test_markdown_keeps_underscores_and_asterisks_inside_words():
-    paras = build.markdown_paragraphs("The snake_case name and 5*3 stay, as does *this* one.\n")
+    paras = convert.markdown_paragraphs("The snake_case name and 5*3 stay, as does *this* one.\n")
     assert paras == ["The snake_case name and 5*3 stay, as does this one."]
 
 
 def test_markdown_date_falls_back_to_the_path():
-    rel = build.convert_markdown("---\ntitle: A\n---\nText here.\n", "_posts/2011-10-26-a.md", "")
+    rel = convert.convert_markdown("---\ntitle: A\n---\nText here.\n", "_posts/2011-10-26-a.md", "")
     assert rel.dateline == "2011-10-26"
 
 
 def test_pmd_page_drops_its_cut_off_first_line():
     page = ("President Meets Farmers to Discuss…\n\nPresident Meets Farmers to Discuss the Harvest\n\n"
             "The President met farmers today.\n\n“We will help,” the President said.")
-    rel = build.convert_pmd(page, "data/x/2024/2024-10-25-en-abc123/doc.txt", "")
+    rel = convert.convert_pmd(page, "data/x/2024/2024-10-25-en-abc123/doc.txt", "")
     assert rel.title == "President Meets Farmers to Discuss the Harvest"
     assert rel.dateline == "2024-10-25"
     assert rel.paragraphs == ("The President met farmers today.", "“We will help,” the President said.")
@@ -310,7 +311,7 @@ A paid licence is needed for work use.
 
 
 def test_wire_page_keeps_the_story_and_drops_the_wire_furniture():
-    rel = build.convert_scoop(WIRE_PAGE, "source/archive/scoop/example-university/2012-05-01_x.md", "")
+    rel = convert.convert_scoop(WIRE_PAGE, "source/archive/scoop/example-university/2012-05-01_x.md", "")
     assert rel.title == "Lab Wins Grant"
     assert rel.dateline == "Tuesday, 1 May 2012, 9:05 am"
     assert rel.paragraphs == ("Lab Wins Grant for Coastal Study", "“We are thrilled,” said Professor Ana Ruiz.",
@@ -319,8 +320,8 @@ def test_wire_page_keeps_the_story_and_drops_the_wire_furniture():
 
 def test_wire_speech_or_column_is_not_a_release():
     speech = WIRE_PAGE.replace("**Press Release: [", "**Speech: [")
-    with pytest.raises(build.NotARelease):
-        build.convert_scoop(speech, "x.md", "")
+    with pytest.raises(convert.NotARelease):
+        convert.convert_scoop(speech, "x.md", "")
 
 
 def test_audit_flags_a_span_cut_at_an_unmarked_occurrence():
@@ -333,7 +334,7 @@ def test_audit_flags_a_span_cut_at_an_unmarked_occurrence():
 
 
 def test_markdown_escapes_are_literal_and_code_spans_lose_their_backticks():
-    paras = build.markdown_paragraphs(
+    paras = convert.markdown_paragraphs(
         "\\`\\`Cameras slow drivers down,’’ he said.\n\n"
         "Run `` npm test `` or `make`, then look with` snapper list`; \\~100 runs.\n")
     assert paras == ["``Cameras slow drivers down,’’ he said.",
