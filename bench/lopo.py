@@ -145,18 +145,18 @@ def run(docs: dict[str, dict[str, Any]], system: Rules, by_kind: bool) -> dict[s
 
 def print_table(out: dict[str, Any]) -> None:
     head = "kind" if out["held_out"] == "kind" else "publisher"
-    print(f"{head:<26} {'kind':<18} {'docs':>5} {'quotes':>6} {'quote P':>8} {'quote F1':>8} "
+    print(f"{head:<26} {'kind':<20} {'docs':>5} {'quotes':>6} {'quote P':>8} {'quote F1':>8} "
           f"{'attrib.':>8} {'e2e F1':>7}")
 
     def line(name: str, kind: str, r: dict[str, Any]) -> None:
         docs = "" if r.get("docs") is None else r["docs"]
         quotes = "" if r.get("quotes") is None else r["quotes"]
-        print(f"{name:<26} {kind:<18} {docs:>5} {quotes:>6} {r['quote_precision']:>8.3f} "
+        print(f"{name:<26} {kind:<20} {docs:>5} {quotes:>6} {r['quote_precision']:>8.3f} "
               f"{r['quote_f1']:>8.3f} {r['attribution']:>8.3f} {r['end_to_end']:>7.3f}")
 
     for name, r in out["publishers"].items():
         line(name, r["kind"] if head == "publisher" else "", r)
-    print("-" * 90)
+    print("-" * 92)
     line(f"macro ({len(out['publishers'])} folds)", "", out["macro"])
     line("micro", "", out["micro"])
 
