@@ -139,7 +139,7 @@ def test_two_processes_equal_one_with_a_long_document_among_short_ones(runner, t
     assert len(records[5]["quotes"]) == 300
 
 
-def test_the_attribute_rules_by_look_up_give_the_same_pos_tags_and_parse(nlp) -> None:
+def test_the_attribute_rules_by_look_up_give_the_same_pos_tags_and_parse(stock_nlp) -> None:
     """load_nlp puts quotetool.posrules in place of the model's attribute ruler."""
     from quotetool.pipeline import load_nlp
     from quotetool.posrules import PosRules
@@ -149,13 +149,13 @@ def test_the_attribute_rules_by_look_up_give_the_same_pos_tags_and_parse(nlp) ->
             "since 2019. Her deputy didn't agree: \u201cIt's too late for that.\u201d The council's members, "
             "meeting on Tuesday, voted 7-2 to fund the bridge; they'd rejected it twice before.\n\n  Tom Baker "
             "added that \u201cnothing was decided\u201d and left.")
-    ours, full = pruned(text), nlp(text)
+    ours, full = pruned(text), stock_nlp(text)
     assert [(t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in ours] == \
         [(t.pos_, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in full]
     assert isinstance(pruned.get_pipe("attribute_ruler"), PosRules)
     assert {t.pos_ for t in ours} >= {"AUX", "VERB", "PROPN", "PRON", "PART", "NUM", "SPACE"}
     there = pruned("There is a bridge.")  # the one rule over two tokens: "there *is*" is a verb
-    assert [t.pos_ for t in there] == [t.pos_ for t in nlp("There is a bridge.")]
+    assert [t.pos_ for t in there] == [t.pos_ for t in stock_nlp("There is a bridge.")]
 
 
 def test_only_the_sentences_around_a_quote_are_parsed(nlp) -> None:

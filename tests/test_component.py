@@ -137,10 +137,10 @@ def test_pipe_with_two_processes(qnlp) -> None:
     assert single[1] == [("We will win,", "John Doe")]
 
 
-def test_keep_unattributed_false_drops_quotes_nobody_said(nlp) -> None:
+def test_keep_unattributed_false_drops_quotes_nobody_said(stock_nlp) -> None:
     import copy
 
-    qnlp = copy.deepcopy(nlp)
+    qnlp = copy.deepcopy(stock_nlp)
     qnlp.add_pipe("quotetool", config={"keep_unattributed": False})
     text = "The report was short. As they say, \u201cthe early bird gets the worm.\u201d"
     doc = qnlp(text)
