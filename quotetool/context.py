@@ -86,15 +86,6 @@ def token_starts(doc: Doc) -> list[int]:
     return starts
 
 
-def doc_text(doc: Doc) -> str:
-    """`doc.text`, which spaCy rebuilds from all the tokens on every access, once per Doc."""
-    text = doc.user_data.get("quotetool_text")
-    if text is None:
-        text = doc.text
-        doc.user_data["quotetool_text"] = text
-    return text
-
-
 def ents_in(doc: Doc, start: int, end: int) -> list:
     """The entities inside tokens [start, end). `doc.ents` builds every Span of the Doc on
     each access, so a text with thousands of quotes would rebuild them once per quote: the

@@ -118,7 +118,6 @@ class Output:
         self.temporary = temporary  # the file written meanwhile, or None when written directly
         self.owned = owned  # a stream opened here (closed here), not sys.stdout
         self.existed = existed  # FILE was there before the run
-        self.committed = False
         self.finished = False
 
     @property
@@ -139,7 +138,7 @@ class Output:
                 os.replace(self.temporary, self.target)
         except OSError as e:
             raise OutputError(f"{self.name}: {_reason(e)}") from None
-        self.committed = self.finished = True
+        self.finished = True
 
     def abort(self, keep_partial: bool = False) -> str | None:
         """Give up: FILE is left as it was. Returns where the partial output was kept

@@ -106,7 +106,7 @@ def _role(cue: Cue, index: NameIndex, scene: Scene) -> str | None:
     if family == "president" and "vice" in words:
         family = "vice president"
     if family:
-        hint = next((w for w in words if w.endswith(DEMONYM_ENDINGS) and w not in ("the", "an")), "")
+        hint = next((w for w in words if w.endswith(DEMONYM_ENDINGS) and w != "an"), "")
         holder = index.role_holder(family, hint=hint, before=scene.at)
         if holder is None and family == "president":
             holder = index.main_person()
