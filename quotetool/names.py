@@ -11,11 +11,12 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .models import normalise_field
 from .lexicon import (DEMONYM_ENDINGS, HEADLINE_WORDS, HONORIFICS, LEADING_WORDS, NAME_PARTICLES, NAME_SUFFIXES,
                       NOT_NAME_WORDS, ROLE_FAMILY, ROLE_WORDS, bare)
 
@@ -535,3 +536,16 @@ def _subjects(parsed: Sequence[tuple[int, Doc]], exclude: Sequence[tuple[int, in
                     out.append((lo + tok.idx, holder))
     out.sort()
     return out
+
+
+def speaker_matches(names: Iterable[str], speaker: str | None) -> bool:
+    """The `--speaker NAME` test: is `speaker` one of `names`, the same name or its last
+    words (a surname: "Lukashenko", "Aleksandr Lukashenko"), whatever the case and spacing?"""
+    if not speaker:
+        return False
+    words = normalise_field(speaker).casefold().split()
+    for name in names:
+        wanted = normalise_field(name).casefold().split()
+        if wanted and words[-len(wanted):] == wanted:
+            return True
+    return False

@@ -34,7 +34,7 @@ from . import pipeline
 from .models import Document
 from .pipeline import Failure, Options, QuotetoolError
 from .sources import DEFAULT_GLOBS, Source, SourceError, count_sources, iter_sources
-from .summary import speaker_matches
+from .names import speaker_matches
 
 Report = Callable[[str, str], None]  # (where, message)
 Engine = Callable[[Iterable[pipeline.Item], Options], Iterable[Union[Document, Failure]]]
@@ -78,7 +78,7 @@ class Run:
         on_warning: called with (where, message) for what costs no document (an empty file,
             a folder with nothing to read, front matter too large for YAML).
         speakers: keep only the quotes of these speakers (names or surnames, any case; see
-            `summary.speaker_matches`); empty: every quote.
+            `names.speaker_matches`); empty: every quote.
         engine: what extracts: called with the items and the options, it yields one result per
             item in order (default `pipeline.extract_many`; `quotetool.dask.Engine` runs on Dask).
     """

@@ -248,7 +248,7 @@ DROP_SIEVES: tuple[Callable[[QuoteContext, Cue], bool], ...] = (scare_quote, nic
 
 
 @dataclass
-class Run:
+class AttributionState:
     """The state of one document's attribution, as its quotes are settled in order."""
 
     index: NameIndex
@@ -277,71 +277,71 @@ class Said:
     speaker: str | None
 
 
-Fallback = Callable[[Run, QuoteContext], "Said | None"]
+Fallback = Callable[[AttributionState, QuoteContext], "Said | None"]
 
 
-def _following_cue(run: Run, ctx: QuoteContext) -> Cue | None:
-    k = run.next_cued[ctx.index]
-    return run.cues[k] if k is not None else None
+def _following_cue(state: AttributionState, ctx: QuoteContext) -> Cue | None:
+    k = state.next_cued[ctx.index]
+    return state.cues[k] if k is not None else None
 
 
-def _continued_cue(run: Run, ctx: QuoteContext) -> Cue | None:
+def _continued_cue(state: AttributionState, ctx: QuoteContext) -> Cue | None:
     """The first paragraph of a multi-paragraph quote: the first cue along the chain of
     quotes that continue it in the next paragraphs (each opening its paragraph, all but
     the last unclosed): “A.\n\n“B,” Mr Baker said."""
     if ctx.span.close_mark is not None:
         return None
     j = ctx.index
-    while j + 1 < len(run.contexts):
-        nxt = run.contexts[j + 1]
-        if nxt.span.paragraph != run.contexts[j].span.paragraph + 1 or not nxt.opens_paragraph:
+    while j + 1 < len(state.contexts):
+        nxt = state.contexts[j + 1]
+        if nxt.span.paragraph != state.contexts[j].span.paragraph + 1 or not nxt.opens_paragraph:
             return None
-        if run.cues[j + 1].kind is not Kind.NONE:
-            return run.cues[j + 1]
+        if state.cues[j + 1].kind is not Kind.NONE:
+            return state.cues[j + 1]
         if nxt.span.close_mark is not None:
             return None
         j += 1
     return None
 
 
-def continuation(run: Run, ctx: QuoteContext) -> Said | None:
+def continuation(state: AttributionState, ctx: QuoteContext) -> Said | None:
     """The previous quote's speaker, when this quote carries it on (the previous quote was
     unclosed) or nothing later names anyone."""
-    if not (run.previous and run.near(ctx)):
+    if not (state.previous and state.near(ctx)):
         return None
-    if run.carried(ctx) or (_following_cue(run, ctx) is None and _continued_cue(run, ctx) is None):
-        return Said(run.previous)
+    if state.carried(ctx) or (_following_cue(state, ctx) is None and _continued_cue(state, ctx) is None):
+        return Said(state.previous)
     return None
 
 
-def following_cue(run: Run, ctx: QuoteContext) -> Said | None:
+def following_cue(state: AttributionState, ctx: QuoteContext) -> Said | None:
     """The speaker named by the next cued quote of the paragraph: “A.” “B,” she said."""
-    follow = _following_cue(run, ctx)
-    return Said(resolve(follow, run.index, Scene(ctx.span.open_mark, None))) if follow is not None else None
+    follow = _following_cue(state, ctx)
+    return Said(resolve(follow, state.index, Scene(ctx.span.open_mark, None))) if follow is not None else None
 
 
-def multi_paragraph(run: Run, ctx: QuoteContext) -> Said | None:
+def multi_paragraph(state: AttributionState, ctx: QuoteContext) -> Said | None:
     """The speaker named where a multi-paragraph quote goes on."""
-    follow = _continued_cue(run, ctx)
-    return Said(resolve(follow, run.index, Scene(ctx.span.open_mark, None))) if follow is not None else None
+    follow = _continued_cue(state, ctx)
+    return Said(resolve(follow, state.index, Scene(ctx.span.open_mark, None))) if follow is not None else None
 
 
 #: How much of a pull-quote's start is looked for where its words were said.
 PULL_QUOTE_CHARS = 60
 
 
-def document(run: Run, ctx: QuoteContext) -> Said | None:
+def document(state: AttributionState, ctx: QuoteContext) -> Said | None:
     """In a transcript, whoever has the turn where the words were said: a pull-quote
     repeats words said elsewhere in the text (”It was a major deal.“ … "Vladimir Putin:
     … It was a major deal"), else the quote stands in someone's turn. Otherwise the
     document's main person (the header's author, else the most mentioned)."""
-    index = run.index
+    index = state.index
     if index.turns:
         at = ctx.span.open_mark
         head = ctx.words.strip()[:PULL_QUOTE_CHARS]
         if len(head) == PULL_QUOTE_CHARS and ctx.opens_paragraph:  # (a pull-quote is a paragraph of its own)
-            found = run.view.find(head)
-            found = run.view.find(head, ctx.span.end) if ctx.span.start <= found < ctx.span.end else found
+            found = state.view.find(head)
+            found = state.view.find(head, ctx.span.end) if ctx.span.start <= found < ctx.span.end else found
             at = found if found >= 0 else at
         turn = index.turn_before(at)
         if turn:
@@ -356,9 +356,9 @@ FALLBACK_SIEVES: tuple[tuple[str, Fallback], ...] = (
     ("document", document))
 
 
-def _fallback(run: Run, ctx: QuoteContext) -> tuple[str | None, str]:
+def _fallback(state: AttributionState, ctx: QuoteContext) -> tuple[str | None, str]:
     for name, sieve in FALLBACK_SIEVES:
-        said = sieve(run, ctx)
+        said = sieve(state, ctx)
         if said is not None:
             return said.speaker, name
     return None, "none"
@@ -373,27 +373,27 @@ def attribute(plan: Plan, docs: Sequence[Doc], id: str, encoding: str | None) ->
     index = build_index(plan.view, plan.release.header, list(zip((lo for lo, _ in plan.segments), docs)),
                         exclude=[(q.open_mark, q.end) for q in plan.spans])
     cues = [find_cue(ctx) if ctx.doc is not None else NO_CUE for ctx in contexts]
-    run = Run(index, contexts, cues, plan.view, next_cued=_next_cued(contexts, cues))
+    state = AttributionState(index, contexts, cues, plan.view, next_cued=_next_cued(contexts, cues))
 
     listed = quoted_list(contexts, cues)
     quotes: list[Quote] = []
     dropped = -1  # the last quote left out
     for ctx, cue in zip(contexts, cues):
         if ctx.index in listed or any(drop(ctx, cue) for drop in DROP_SIEVES) \
-                or (run.carried(ctx) and dropped == ctx.index - 1 and cue.kind is Kind.NONE):
+                or (state.carried(ctx) and dropped == ctx.index - 1 and cue.kind is Kind.NONE):
             dropped = ctx.index  # (the paragraphs that carry a left-out quote on go with it)
             continue
         if cue.kind is Kind.NONE:
-            if not (speech_like(ctx) or run.carried(ctx) or run.cued_para == ctx.span.paragraph):
+            if not (speech_like(ctx) or state.carried(ctx) or state.cued_para == ctx.span.paragraph):
                 continue  # words in marks with no sign of speech: a term, a title, a name
-            speaker, source = _fallback(run, ctx)
+            speaker, source = _fallback(state, ctx)
         else:
-            scene = Scene(ctx.span.open_mark, run.previous if run.near(ctx) else None, run.previous_at)
+            scene = Scene(ctx.span.open_mark, state.previous if state.near(ctx) else None, state.previous_at)
             speaker, source = resolve(cue, index, scene), cue.sieve
         if cue.kind is not Kind.NONE:
-            run.cued_para = ctx.span.paragraph
+            state.cued_para = ctx.span.paragraph
         if speaker:
-            run.previous, run.previous_para, run.previous_at = speaker, ctx.span.paragraph, ctx.span.open_mark
+            state.previous, state.previous_para, state.previous_at = speaker, ctx.span.paragraph, ctx.span.open_mark
         q = ctx.span
         quotes.append(Quote(q.start, q.end, plan.text[q.start:q.end], speaker, cue.mention, cue.cue, source))
     return Document(id=id, text=plan.text, header=plan.release.header, quotes=quotes, encoding=encoding)

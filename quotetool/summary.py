@@ -6,16 +6,12 @@ little memory. Speakers are one row when their names are the same but for case a
 spacing ("Aleksandr Lukashenko" in every document that names him so); the name shown is
 the spelling seen most often. Quotes nobody could be named for are one row too, with
 speaker null, always last.
-
-`speaker_matches` is the `--speaker NAME` test: case-insensitive, a full name or its
-last words ("Lukashenko", "Aleksandr Lukashenko").
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
@@ -33,19 +29,6 @@ FIELDS = ("speaker", "quotes", "documents", "first_date", "last_date", "cue", "e
 
 def _key(name: str) -> str:
     return normalise_field(name).casefold()
-
-
-def speaker_matches(names: Iterable[str], speaker: str | None) -> bool:
-    """Is `speaker` one of `names`: the same name, or its last words (a surname),
-    whatever the case and spacing?"""
-    if not speaker:
-        return False
-    words = _key(speaker).split()
-    for name in names:
-        wanted = _key(name).split()
-        if wanted and words[-len(wanted):] == wanted:
-            return True
-    return False
 
 
 @dataclass

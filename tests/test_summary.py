@@ -9,7 +9,8 @@ import json
 import pytest
 
 from quotetool.cli import cli
-from quotetool.summary import FIELDS, SpeakerTally, speaker_matches
+from quotetool.names import speaker_matches
+from quotetool.summary import FIELDS, SpeakerTally
 
 
 def _q(speaker: str | None, text: str = "We will build it this year, and it will be good.", cue: str | None = "said"):
