@@ -1,7 +1,7 @@
 """Run quote extraction over texts: the code behind the CLI and `quotetool.extract`.
 
 For each text: `plan.make_plan` splits the header off, finds the quotes and
-says which pieces need parsing, and `_trimmed` cuts a quote paragraph's piece down
+says which pieces need parsing, and `plan.trimmed` cuts a quote paragraph's piece down
 to the sentences around its quotes; spaCy parses only those pieces (in `nlp.pipe`
 calls of PARSE_BATCH pieces, in worker processes with ``n_process > 1``); and
 `speakers.attribute` names each quote's speaker. Paragraphs without a quote
@@ -12,18 +12,15 @@ that dies costs at most the documents it died on; their tasks are cut by size
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import gc
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from .lexicon import ABBREVIATIONS
 from .models import Document
-from .plan import MAX_SEGMENT, Plan, introduces, make_plan
+from .plan import MAX_SEGMENT, Plan, make_plan, trimmed
 
 __all__ = ["extract", "extract_many", "load_nlp", "Options", "Failure", "QuotetoolError", "ModelNotFound",
            "MAX_SEGMENT"]
@@ -186,7 +183,7 @@ def extract(text: str, *, id: str = "-", nlp: Language | None = None, header: bo
     nlp = nlp or load_nlp()
     from .speakers import attribute
 
-    plan = _trimmed(make_plan(text, header))
+    plan = trimmed(make_plan(text, header))
     docs = list(_parse(nlp, plan.pieces()))
     doc = attribute(plan, docs, id, encoding)
     doc.warnings = list(plan.release.warnings)
@@ -198,63 +195,9 @@ def _plan(item: Item, header: bool) -> Plan | Failure:
     if isinstance(item, Failure):
         return item
     try:
-        return _trimmed(make_plan(item[1], header))
+        return trimmed(make_plan(item[1], header))
     except Exception as e:  # a bug must cost one document, not the batch
         return Failure(item[0], f"internal error: {type(e).__name__}: {e}")
-
-
-#: A sentence ends at a stop (and any closing marks) before white space and a capital.
-_SENTENCE_END = re.compile("[.!?][\"\u201d\u2019')\\]]*\\s+(?=[\"\u201c\u2018(]?[A-Z])")
-#: How many sentences around the ones that hold a quote's marks are parsed as well: the
-#: sentence before may name who a "she said" is; the one after may hold a late cue.
-SENTENCE_MARGIN = 1
-
-
-def _sentence_ends(piece: str) -> list[int]:
-    """Where the sentences of `piece` end (a cheap guess, before any parse: a stop after an
-    abbreviation such as "Mr." or "U.S." ends none)."""
-    out = []
-    for m in _SENTENCE_END.finditer(piece):
-        word = piece[:m.start()].rsplit(None, 1)[-1].lower() if m.start() and not piece[m.start() - 1].isspace() else ""
-        if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):  # "Mr.", "U.S.", "J."
-            continue
-        out.append(m.end())
-    return out
-
-
-def _trimmed(plan: Plan) -> Plan:
-    """The plan with each quote paragraph's piece cut to the sentences that hold its quotes'
-    marks, and SENTENCE_MARGIN sentences either side: the rest of a long news paragraph
-    says nothing about who said the quote, and is an eighth of what would be parsed (with
-    no sentence either side, a quarter, but the names and subjects of the sentences next
-    to a quote are lost, and one dev set in a hundred with them). The first paragraphs
-    (the lead: who the release is about) and a paragraph that introduces the next one
-    (its end is the lead-in) keep their pieces whole."""
-    spans = plan.spans
-    if not spans:
-        return plan
-    marks = sorted(m for q in spans for m in (q.open_mark, q.close_mark if q.close_mark is not None else q.end - 1))
-    whole_until = plan.paras[min(3, len(plan.paras)) - 1][1] if plan.paras else 0
-    segments = []
-    for lo, hi in plan.segments:
-        inside = [m - lo for m in marks if lo <= m < hi]
-        if not inside or lo < whole_until:
-            segments.append((lo, hi))
-            continue
-        ends = _sentence_ends(plan.parse_text[lo:hi])
-        bounds = [0, *ends, hi - lo]
-        first = bisect.bisect_right(bounds, inside[0]) - 1
-        last = bisect.bisect_right(bounds, inside[-1]) - 1
-        first = max(0, first - SENTENCE_MARGIN)
-        last = min(len(bounds) - 2, last + SENTENCE_MARGIN)
-        if introduces(plan.view[lo:hi]):
-            last = len(bounds) - 2
-        start, end = bounds[first], bounds[last + 1]
-        # no trailing white space: a piece ends at its last sentence's end
-        while end > start and plan.parse_text[lo + end - 1].isspace():
-            end -= 1
-        segments.append((lo + start, lo + end))
-    return dataclasses.replace(plan, segments=segments)
 
 
 def _extract_batch(nlp: Language, items: Sequence[Item], options: Options,

@@ -160,14 +160,13 @@ def test_the_attribute_rules_by_look_up_give_the_same_pos_tags_and_parse(stock_n
 
 def test_only_the_sentences_around_a_quote_are_parsed(nlp) -> None:
     """(The first paragraphs, the lead, are parsed whole.)"""
-    from quotetool.pipeline import _trimmed
-    from quotetool.plan import make_plan
+    from quotetool.plan import make_plan, trimmed
 
     text = ("City Hall opened its doors on Monday.\n\nThe mayor was away.\n\nThe council met at nine.\n\n"
             "The budget was published in May. It runs to 400 pages. Critics read it overnight. "
             "Mr. Tom Baker, the treasurer, spoke to reporters. \u201cEvery line of it is balanced,\u201d "
             "he said. Reporters left. The session closed at noon. Lunch was served in the hall.\n")
-    plan = _trimmed(make_plan(text, header=False))
+    plan = trimmed(make_plan(text, header=False))
     pieces = plan.pieces()
     assert pieces[-1] == ("Mr. Tom Baker, the treasurer, spoke to reporters. \u201cEvery line of it is balanced,\u201d "
                           "he said. Reporters left.")
