@@ -224,11 +224,20 @@ class Ranker:
             self.score = lambda M: M @ w
 
     def predict(self, test: dict[str, dict[str, Any]], everything: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """A document's quotes in order: where the ranker keeps a continuation the rules gave
+        to the previous speaker, it goes to the ranker's own previous choice instead."""
         out = []
         for doc_id in test:
             p = copy.deepcopy(self.items.traced[doc_id]["pred"])
+            quotes = self.items.traced[doc_id]["quotes"]
+            previous = None
             for it in self.items.by_doc.get(doc_id, []):
-                p["quotes"][it["qi"]]["speaker"] = it["names"][int(np.argmax(self.score(it["X"])))]
+                q = quotes[it["qi"]]
+                pick = it["names"][int(np.argmax(self.score(it["X"])))]
+                if q["source"] == "continuation" and _norm(pick) == _norm(q["rule"]) and previous is not None:
+                    pick = previous
+                p["quotes"][it["qi"]]["speaker"] = pick
+                previous = pick or previous
             out.append(p)
         return out
 
