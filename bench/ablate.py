@@ -48,21 +48,6 @@ def ablations() -> list[tuple[str, str]]:
     return [(reg, sieve_name(e)) for mod, reg in REGISTRIES for e in getattr(mod, reg)]
 
 
-class Fixed:
-    """Predictions made beforehand, as a `lopo` system (rules learn nothing)."""
-
-    name = "rules"
-
-    def __init__(self, preds: list[dict[str, Any]]):
-        self.preds = {p["id"]: p for p in preds}
-
-    def fit(self, train: dict[str, dict[str, Any]]) -> None:
-        pass
-
-    def predict(self, test: dict[str, dict[str, Any]], everything: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-        return [self.preds[i] for i in test if i in self.preds]
-
-
 _DOCS: dict[str, dict[str, Any]] = {}
 _NEWS: dict[str, dict[str, Any]] = {}
 
@@ -86,7 +71,7 @@ def score(without: tuple[str, str] | None) -> tuple[tuple[str, str] | None, dict
     finally:
         if saved is not None:
             setattr(mod, without[0], saved)
-    out = lopo.run(_DOCS, Fixed(preds), by_kind=False)
+    out = lopo.run(_DOCS, lopo.Fixed(preds), by_kind=False)
     news = (ev.evaluate(_NEWS, news_preds, confident_speakers_only=True).to_dict()["end_to_end"]["f1"]
             if _NEWS else None)
     return without, {"macro_e2e": out["macro_e2e"], "micro_e2e": out["micro"]["end_to_end"], "news_e2e": news,

@@ -85,22 +85,33 @@ def folds(docs: dict[str, dict[str, Any]], by_kind: bool) -> dict[str, list[str]
     return dict(sorted(out.items()))
 
 
-class Rules:
-    """Today's quotetool: nothing to learn, so every fold's predictions come from one run."""
+class Fixed:
+    """Predictions made beforehand, as a system: nothing to learn."""
 
     name = "rules"
 
-    def __init__(self, jobs: int, pred_path: Path | None):
-        self.jobs, self.pred_path = jobs, pred_path
-        self._preds: dict[str, dict[str, Any]] | None = None
+    def __init__(self, preds: Iterable[dict[str, Any]]):
+        self.preds = {p["id"]: p for p in preds}
 
     def fit(self, train: dict[str, dict[str, Any]]) -> None:
         pass
 
     def predict(self, test: dict[str, dict[str, Any]], everything: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-        if self._preds is None:
-            self._preds = self._load_or_run(everything)
-        return [self._preds[i] for i in test if i in self._preds]
+        return [self.preds[i] for i in test if i in self.preds]
+
+
+class Rules(Fixed):
+    """Today's quotetool: nothing to learn, so every fold's predictions come from one run
+    (made at the first fold, or read from PRED.jsonl when it covers every document)."""
+
+    def __init__(self, jobs: int, pred_path: Path | None):
+        super().__init__(())
+        self.jobs, self.pred_path = jobs, pred_path
+
+    def predict(self, test: dict[str, dict[str, Any]], everything: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        if not self.preds:
+            self.preds = self._load_or_run(everything)
+        return super().predict(test, everything)
 
     def _load_or_run(self, docs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         if self.pred_path is not None and self.pred_path.is_file():
@@ -127,7 +138,7 @@ def figures(res: dict[str, Any], docs: Iterable[str]) -> dict[str, Any]:
 METRICS = ("quote_precision", "quote_f1", "attribution", "end_to_end")
 
 
-def run(docs: dict[str, dict[str, Any]], system: Rules, by_kind: bool) -> dict[str, Any]:
+def run(docs: dict[str, dict[str, Any]], system: Any, by_kind: bool) -> dict[str, Any]:
     rows: dict[str, dict[str, Any]] = {}
     all_preds: list[dict[str, Any]] = []
     for name, ids in folds(docs, by_kind).items():

@@ -260,19 +260,6 @@ def _conditional_logit(data: list[dict[str, Any]], X: np.ndarray, l2: float = 1e
     return w
 
 
-class Rules:
-    name = "rules"
-
-    def __init__(self, traced: dict[str, dict[str, Any]]):
-        self.preds = {i: t["pred"] for i, t in traced.items()}
-
-    def fit(self, train: dict[str, dict[str, Any]]) -> None:
-        pass
-
-    def predict(self, test, everything):
-        return [self.preds[i] for i in test]
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=lopo.DEFAULT_CORPUS)
@@ -293,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
                 for t in traced.values():
                     f.write(json.dumps(t, ensure_ascii=False) + "\n")
     items = Items(docs, traced)
-    rules = lopo.run(docs, Rules(traced), by_kind=False)
+    rules = lopo.run(docs, lopo.Fixed(t["pred"] for t in traced.values()), by_kind=False)
     ranked = lopo.run(docs, Ranker(items, args.model), by_kind=False)
     if args.json:
         print(json.dumps({"rules": rules, "ranker": ranked}, indent=2))
