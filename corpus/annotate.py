@@ -87,6 +87,8 @@ def annotations(folder: Path) -> dict[str, dict]:
 
 
 # --- agreement, with the reference scorer's matching rules ----------------------------------
+# (Written again rather than taken from quotetool.evaluate: the corpus tools are standard
+# library only, and annotators never run or import quotetool.)
 
 _MARKS = "\"'“”‘’«»„‚‹›`"
 

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import ABBREVIATIONS
-
 from .quotes import QuoteSpan, find_quote_spans, paragraphs
 from .release import Release, parse_release
 from .textview import clean_view, parse_view

@@ -170,12 +170,15 @@ class Items:
         self.by_doc: dict[str, list[dict[str, Any]]] = {}
         self.covered = self.rule_right = self.matched = 0
         for doc_id, t in traced.items():
+            # the reference scorer's one-to-one matching of the rules' quotes to the gold
+            (result,) = ev.evaluate({doc_id: docs[doc_id]}, [t["pred"]]).documents
+            gold_of = {pi: result.golds[gi] for gi, pi, _, _ in result.pairs}
             for qi, q in enumerate(t["quotes"]):
                 X = np.zeros((len(q["cands"]), len(names)))
                 for j, c in enumerate(q["cands"]):
                     for k, v in c["f"].items():
                         X[j, col[k]] = v
-                g = _gold_quote(docs[doc_id], q["start"], q["end"])
+                g = gold_of.get(qi)
                 y = None
                 if g is not None and not g.get("speaker_unscorable"):
                     y = np.array([1.0 if ev.speaker_correct(g.get("speaker"), c["name"]) else 0.0 for c in q["cands"]])
@@ -186,16 +189,6 @@ class Items:
 
     def training(self, ids) -> list[dict[str, Any]]:
         return [it for i in ids for it in self.by_doc.get(i, []) if it["y"] is not None and it["y"].max() > 0]
-
-
-def _gold_quote(doc: dict[str, Any], s: int, e: int) -> dict[str, Any] | None:
-    best, ratio = None, 0.0
-    for g in doc.get("quotes") or []:
-        ov = min(e, g["end"]) - max(s, g["start"])
-        r = ov / max(e - s, g["end"] - g["start"]) if ov > 0 else 0.0
-        if r >= 0.5 and r > ratio:
-            best, ratio = g, r
-    return best
 
 
 class Ranker:
